@@ -1,0 +1,42 @@
+# Sanhao: `make demo` serves the platform with demo data, `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test setup messages lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+	node scripts/vendor.mjs
+	$(PY) scripts/compile_messages.py
+
+demo: setup
+	$(PY) manage.py migrate --verbosity 0
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "三好创争 is at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy sanhao
+	$(VENV)/bin/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run --verbosity 1
+
+test: lint
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules sanhao/static/vendor staticfiles

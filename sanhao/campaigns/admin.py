@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from sanhao.audit.admin_mixins import AuditedAdmin
+from sanhao.campaigns.models import CampaignYear
+
+
+@admin.register(CampaignYear)
+class CampaignYearAdmin(AuditedAdmin):
+    list_display = ["title", "year", "phase", "phase_changed"]
+    # The phase moves only through the home page's button, which checks the order.
+    readonly_fields = ["phase", "phase_changed"]

@@ -1,0 +1,58 @@
+"""Opening a campaign year and moving it through its phases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sanhao.audit.services import record
+from sanhao.campaigns.models import NEXT_PHASE, CampaignYear, Phase
+from sanhao.lib.errors import DomainError
+from sanhao.orgs.models import District
+
+
+def _require_office(actor: Any) -> None:
+    if actor is None or not getattr(actor, "is_office", False):
+        raise DomainError(_("Only the campaign office can do this."))
+
+
+@transaction.atomic
+def open_campaign_year(
+    district: District, year: int, *, title: str = "", actor: Any
+) -> CampaignYear:
+    _require_office(actor)
+    if CampaignYear.objects.filter(district=district, year=year).exists():
+        raise DomainError(_("The campaign year %(year)s is already open.") % {"year": year})
+    campaign = CampaignYear.objects.create(
+        district=district,
+        year=year,
+        title=title or _("%(year)s Three Goods campaign") % {"year": year},
+        phase=Phase.PLAN,
+        phase_changed=timezone.now(),
+    )
+    record("campaigns.year.open", actor=actor, obj=campaign, data={"year": year})
+    return campaign
+
+
+@transaction.atomic
+def advance_phase(campaign: CampaignYear, *, to: str, actor: Any) -> CampaignYear:
+    """Move the year to the next phase. `to` must be that next phase: a stale form fails."""
+    _require_office(actor)
+    campaign = CampaignYear.objects.select_for_update().get(pk=campaign.pk)
+    allowed = NEXT_PHASE.get(campaign.phase)
+    if allowed is None:
+        raise DomainError(_("This campaign year is decided; its phase cannot change."))
+    if to != allowed:
+        raise DomainError(
+            _("The phase can only move from %(current)s to %(next)s.")
+            % {"current": Phase(campaign.phase).label, "next": Phase(allowed).label}
+        )
+    old = campaign.phase
+    campaign.phase = to
+    campaign.phase_changed = timezone.now()
+    campaign.save(update_fields=["phase", "phase_changed"])
+    record("campaigns.year.advance", actor=actor, obj=campaign, data={"from": old, "to": to})
+    return campaign

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sanhao.accounts.http import AuthenticatedRequest
+from sanhao.campaigns import services
+from sanhao.campaigns.access import current_campaign, get_campaign_for_office
+from sanhao.campaigns.models import Phase
+from sanhao.lib.errors import DomainError
+from sanhao.orgs import access as org_access
+
+
+@login_required
+def home(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    campaign = current_campaign()
+    units = None
+    if org_access.can_read_roster(user):
+        units = org_access.units_for_user(user).annotate(
+            team_size=Count("posts", filter=Q(posts__end__isnull=True))
+        )
+    phases = []
+    if campaign is not None:
+        phases = [
+            {
+                "label": phase.label,
+                "done": i < campaign.phase_index,
+                "now": i == campaign.phase_index,
+            }
+            for i, phase in enumerate(Phase)
+        ]
+    return render(
+        request,
+        "campaigns/home.html",
+        {"campaign": campaign, "phases": phases, "units": units},
+    )
+
+
+@login_required
+@require_POST
+def advance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for_office(request.user, pk)
+    try:
+        campaign = services.advance_phase(
+            campaign, to=request.POST.get("to", ""), actor=request.user
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(title)s is now in the phase: %(phase)s.")
+            % {"title": campaign.title, "phase": Phase(campaign.phase).label},
+        )
+    return redirect("home")

@@ -1,0 +1,104 @@
+"""The shared test world (healthchecks' Alice/Bob/Charlie, here in a district).
+
+Towns A (甲镇) and B (乙街道), each with a leader and two deputies; an office admin,
+a liaison of A who must never see B, a judge, a viewer, and a campaign year. Built
+through the real services, as the application builds it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from sanhao.accounts.models import AccountRole, User
+from sanhao.accounts.services import create_account
+from sanhao.campaigns.models import CampaignYear
+from sanhao.campaigns.services import open_campaign_year
+from sanhao.orgs import services
+from sanhao.orgs.models import District, Person, Post, Role, Unit
+
+PASSWORD = "a-long-test-password-42"
+
+
+@dataclass
+class World:
+    district: District
+    a: Unit
+    b: Unit
+    office: User
+    liaison_a: User
+    liaison_b: User
+    judge: User
+    viewer: User
+    campaign: CampaignYear
+    posts: dict[str, Post]
+
+    def person(self, key: str) -> Person:
+        return self.posts[key].person
+
+    def client_for(self, user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+
+def make_team(
+    unit: Unit, prefix: str, names: list[str], *, actor: Any, start: dt.date
+) -> dict[str, Post]:
+    posts = {}
+    titles = ["党委书记", "镇长", "副镇长"]
+    for index, name in enumerate(names):
+        person = services.create_person(
+            code=f"{prefix}{index + 1:03d}", name=name, gender=Person.Gender.MALE, actor=actor
+        )
+        posts[f"{prefix}{index}"] = services.start_post(
+            person,
+            unit,
+            role=Role.LEADER if index == 0 else Role.DEPUTY,
+            title=titles[min(index, 2)],
+            start=start,
+            order=index,
+            actor=actor,
+        )
+    return posts
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Argon2 is slow by design; tests hash with MD5 unless they test hashing itself."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    district = services.create_district("测试区", actor=None)
+    office = create_account(
+        username="office", password=PASSWORD, role=AccountRole.OFFICE, actor=None
+    )
+    a = services.create_unit(district, code="town-a", name="甲镇", kind=Unit.Kind.TOWN,
+                             order=1, actor=office)  # fmt: skip
+    b = services.create_unit(district, code="town-b", name="乙街道",
+                             kind=Unit.Kind.SUBDISTRICT, order=2, actor=office)  # fmt: skip
+    start = dt.date(2021, 10, 1)
+    posts = make_team(a, "A", ["甲书记", "甲镇长", "甲副镇长"], actor=office, start=start)
+    posts |= make_team(b, "B", ["乙书记", "乙主任", "乙副主任"], actor=office, start=start)
+    return World(
+        district=district,
+        a=a,
+        b=b,
+        office=office,
+        liaison_a=create_account(username="liaison-a", password=PASSWORD,
+                                 role=AccountRole.LIAISON, unit=a, actor=office),
+        liaison_b=create_account(username="liaison-b", password=PASSWORD,
+                                 role=AccountRole.LIAISON, unit=b, actor=office),
+        judge=create_account(username="judge", password=PASSWORD, role=AccountRole.JUDGE,
+                             actor=office),
+        viewer=create_account(username="viewer", password=PASSWORD, role=AccountRole.VIEWER,
+                              actor=office),
+        campaign=open_campaign_year(district, 2026, actor=office),
+        posts=posts,
+    )  # fmt: skip

@@ -1,0 +1,1 @@
+"""Small helpers without models: environment, dates, spreadsheets."""

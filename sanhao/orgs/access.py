@@ -1,0 +1,75 @@
+"""Who may see and edit what in the organisation model. Views fetch objects only here.
+
+Out-of-scope objects answer 404, so a liaison cannot even learn that another
+unit's person exists; a role that may not use a page at all gets 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from sanhao.orgs.models import Person, Post, Unit
+
+
+def can_read_roster(user: Any) -> bool:
+    return user.is_office or user.is_viewer or user.is_liaison
+
+
+def require_office(user: Any) -> None:
+    if not user.is_office:
+        raise PermissionDenied
+
+
+def require_roster_reader(user: Any) -> None:
+    if not can_read_roster(user):
+        raise PermissionDenied
+
+
+def units_for_user(user: Any) -> QuerySet[Unit]:
+    require_roster_reader(user)
+    if user.is_liaison:
+        return Unit.objects.filter(pk=user.unit_id)
+    return Unit.objects.all()
+
+
+def get_unit_for_user(user: Any, code: str) -> Unit:
+    try:
+        return units_for_user(user).select_related("district").get(code=code)
+    except Unit.DoesNotExist:
+        raise Http404 from None
+
+
+def get_unit_for_office(user: Any, code: str) -> Unit:
+    require_office(user)
+    return get_unit_for_user(user, code)
+
+
+def people_for_user(user: Any) -> QuerySet[Person]:
+    require_roster_reader(user)
+    if user.is_liaison:
+        return Person.objects.filter(posts__unit_id=user.unit_id).distinct()
+    return Person.objects.all()
+
+
+def get_person_for_user(user: Any, pk: int) -> Person:
+    try:
+        return people_for_user(user).get(pk=pk)
+    except Person.DoesNotExist:
+        raise Http404 from None
+
+
+def get_person_for_office(user: Any, pk: int) -> Person:
+    require_office(user)
+    return get_person_for_user(user, pk)
+
+
+def get_post_for_office(user: Any, pk: int) -> Post:
+    require_office(user)
+    try:
+        return Post.objects.select_related("person", "unit").get(pk=pk)
+    except Post.DoesNotExist:
+        raise Http404 from None

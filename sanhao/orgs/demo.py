@@ -1,0 +1,176 @@
+"""The demo world: Jiangyan District's 13 units with fictional teams. Deterministic.
+
+Unit names are real (DOMAIN.md §3); every person is made up from a fixed seed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from sanhao.accounts.models import AccountRole, User
+from sanhao.accounts.services import create_account
+from sanhao.campaigns.models import Phase
+from sanhao.campaigns.services import advance_phase, open_campaign_year
+from sanhao.orgs import services
+from sanhao.orgs.models import District, Person, Role, Unit
+
+DISTRICT = "姜堰区"
+DEMO_PASSWORD = "sanhao-demo"
+DEMO_YEAR = 2026
+UNITS = [
+    ("baimi", "白米镇", Unit.Kind.TOWN),
+    ("luotang", "罗塘街道", Unit.Kind.SUBDISTRICT),
+    ("liangxu", "梁徐街道", Unit.Kind.SUBDISTRICT),
+    ("zhangdian", "张甸镇", Unit.Kind.TOWN),
+    ("yuduo", "俞垛镇", Unit.Kind.TOWN),
+    ("yuxi", "淤溪镇", Unit.Kind.TOWN),
+    ("dalun", "大伦镇", Unit.Kind.TOWN),
+    ("louzhuang", "娄庄镇", Unit.Kind.TOWN),
+    ("sanshui", "三水街道", Unit.Kind.SUBDISTRICT),
+    ("jiangduo", "蒋垛镇", Unit.Kind.TOWN),
+    ("tianmushan", "天目山街道", Unit.Kind.SUBDISTRICT),
+    ("qintong", "溱潼镇", Unit.Kind.TOWN),
+    ("xingtai", "兴泰镇", Unit.Kind.TOWN),
+]
+TITLES: dict[str, list[str]] = {
+    Unit.Kind.TOWN: [
+        "党委书记", "镇长", "人大主席", "党委副书记", "纪委书记", "党委委员、副镇长",
+        "党委委员、副镇长", "党委委员、组织委员", "党委委员、宣传委员", "党委委员、武装部长",
+        "副镇长", "党委委员、副镇长", "副镇长",
+    ],
+    Unit.Kind.SUBDISTRICT: [
+        "党工委书记", "办事处主任", "人大工委主任", "党工委副书记", "纪工委书记",
+        "党工委委员、副主任", "党工委委员、副主任", "党工委委员、组织委员",
+        "党工委委员、宣传委员", "党工委委员、武装部长", "副主任", "党工委委员、副主任", "副主任",
+    ],
+}  # fmt: skip
+SURNAMES = "王李张刘陈杨黄赵周吴徐孙朱马胡郭林何高梁郑罗宋谢唐韩曹许邓冯程蔡彭潘袁于董余苏叶吕魏蒋田杜丁沈姜范江傅钟卢汪戴崔任陆廖姚方金邱夏谭韦贾邹石熊孟秦阎薛侯雷白龙段郝孔邵史毛常万顾赖武康贺严尹钱施牛洪龚"
+GIVEN = "建国晓明海燕志强文华春梅立新红霞国庆秀英丽娟永刚桂芳振宇思远雨欣嘉怡浩然子涵俊杰佳琪宏伟玉兰德明慧敏家豪静怡泽宇婉婷天佑若曦安然锦程"
+# The real people the source article names; the demo never uses their names.
+REAL_NAMES = {
+    "滕智东",
+    "薛勇明",
+    "徐思淳",
+    "罗冬雷",
+    "严本荣",
+    "肖娟娟",
+    "吴芳苏",
+    "戴铁双",
+    "毛戴军",
+}
+EDUCATION = [Person.Education.MASTER, Person.Education.BACHELOR, Person.Education.BACHELOR,
+             Person.Education.MASTER, Person.Education.COLLEGE]  # fmt: skip
+CHANGEOVER = dt.date(2021, 10, 1)  # the 换届 of the demo: some leaders changed then
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    unit: str
+
+
+def demo_logins() -> list[DemoLogin]:
+    logins = [DemoLogin("office", "office", ""), DemoLogin("judge1", "judge", ""),
+              DemoLogin("viewer", "viewer", "")]  # fmt: skip
+    logins += [DemoLogin(f"liaison-{code}", "liaison", name) for code, name, _k in UNITS]
+    return logins
+
+
+class _People:
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.used: set[str] = set(REAL_NAMES)
+        self.count = 0
+
+    def make(self, actor: Any) -> Person:
+        while True:
+            given = "".join(self.rng.choice(GIVEN) for _ in range(self.rng.choice((1, 2))))
+            name = self.rng.choice(SURNAMES) + given
+            if name not in self.used:
+                break
+        self.used.add(name)
+        self.count += 1
+        birth = dt.date(self.rng.randint(1970, 1992), self.rng.randint(1, 12), 1)
+        joined_year = min(birth.year + self.rng.randint(20, 28), 2020)
+        return services.create_person(
+            code=f"P{self.count:04d}",
+            name=name,
+            gender=self.rng.choice([Person.Gender.MALE] * 3 + [Person.Gender.FEMALE] * 2),
+            birth_month=birth,
+            education=self.rng.choice(EDUCATION),
+            party_joined=dt.date(joined_year, self.rng.randint(1, 12), 1),
+            actor=actor,
+        )
+
+
+def demo_loaded() -> bool:
+    return District.objects.filter(name=DISTRICT).exists()
+
+
+@transaction.atomic
+def seed_demo() -> District:
+    """Create the demo district, its teams with some history, the year and the accounts."""
+    rng = random.Random(20220525)  # the day the source article was published
+    district = services.create_district(DISTRICT, actor=None)
+    office = create_account(
+        username="office", password=DEMO_PASSWORD, role=AccountRole.OFFICE,
+        full_name="组织部工作专班", is_demo=True, actor=None,
+    )  # fmt: skip
+    people = _People(rng)
+    units = []
+    for order, (code, name, kind) in enumerate(UNITS, start=1):
+        units.append(
+            services.create_unit(
+                district, code=code, name=name, kind=kind, order=order, actor=office
+            )
+        )
+    for index, unit in enumerate(units):
+        size = 10 + index % 4
+        for position, title in enumerate(TITLES[unit.kind][:size]):
+            role = Role.LEADER if position == 0 else Role.DEPUTY
+            start = dt.date(rng.choice((2021, 2021, 2022, 2023)), rng.choice((10, 11, 12)), 1)
+            if role == Role.LEADER and index % 3 == 0:
+                # A leader changed at the 换届: the predecessor's post stays in the history.
+                before = people.make(office)
+                services.start_post(
+                    before, unit, role=role, title=title, start=dt.date(2016, 9, 1),
+                    end=CHANGEOVER, order=position, actor=office,
+                )  # fmt: skip
+                start = CHANGEOVER
+            person = people.make(office)
+            services.start_post(
+                person, unit, role=role, title=title, start=start, order=position, actor=office
+            )
+    # One transfer across units: a deputy of 白米镇 leaves for 俞垛镇 in 2024.
+    mover = units[0].posts.get(order=1, end__isnull=True)
+    services.end_post(mover, dt.date(2024, 3, 1), actor=office)
+    old = units[4].posts.get(order=1, end__isnull=True, title="镇长")
+    services.end_post(old, dt.date(2024, 3, 1), actor=office)
+    services.start_post(
+        mover.person, units[4], role=Role.DEPUTY, title="镇长", start=dt.date(2024, 3, 1),
+        order=1, actor=office,
+    )  # fmt: skip
+    replacement = people.make(office)
+    services.start_post(
+        replacement, units[0], role=Role.DEPUTY, title=mover.title, start=dt.date(2024, 3, 1),
+        order=1, actor=office,
+    )  # fmt: skip
+
+    for login in demo_logins():
+        if login.username == "office":
+            continue
+        liaison_unit = next((u for u in units if u.name == login.unit), None)
+        create_account(
+            username=login.username, password=DEMO_PASSWORD, role=login.role, unit=liaison_unit,
+            full_name=f"{login.unit}联络员" if liaison_unit else "", is_demo=True, actor=office,
+        )  # fmt: skip
+    campaign = open_campaign_year(district, DEMO_YEAR, actor=office)
+    advance_phase(campaign, to=Phase.PROCESS, actor=office)
+    assert User.objects.filter(is_demo=True).count() == len(demo_logins())
+    return district

@@ -1,0 +1,196 @@
+"""Writes to the organisation model. Each is atomic and leaves an audit entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from sanhao.audit.services import record
+from sanhao.lib.changes import apply_changes
+from sanhao.lib.errors import DomainError
+from sanhao.orgs.models import District, Person, Post, Role, Unit
+
+UNIT_FIELDS = ("name", "kind", "order")
+PERSON_FIELDS = ("name", "gender", "birth_month", "education", "party_joined")
+POST_FIELDS = ("role", "title", "start", "end", "order")
+
+
+def _month(value: dt.date | None) -> dt.date | None:
+    return value.replace(day=1) if value else None
+
+
+@transaction.atomic
+def create_district(name: str, *, actor: Any) -> District:
+    district = District.objects.create(name=name)
+    record("orgs.district.create", actor=actor, obj=district, data={"name": name})
+    return district
+
+
+@transaction.atomic
+def create_unit(
+    district: District, *, code: str, name: str, kind: str, order: int = 0, actor: Any
+) -> Unit:
+    if Unit.objects.filter(code=code).exists():
+        raise DomainError(_("A unit with the code %(code)s already exists.") % {"code": code})
+    if Unit.objects.filter(district=district, name=name).exists():
+        raise DomainError(_("A unit named %(name)s already exists.") % {"name": name})
+    unit = Unit.objects.create(district=district, code=code, name=name, kind=kind, order=order)
+    record(
+        "orgs.unit.create",
+        actor=actor,
+        obj=unit,
+        data={"code": code, "name": name, "kind": kind, "order": order},
+    )
+    return unit
+
+
+@transaction.atomic
+def update_unit(unit: Unit, *, actor: Any, **fields: Any) -> dict[str, list[Any]]:
+    unknown = set(fields) - set(UNIT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown unit fields: {sorted(unknown)}")
+    changed = apply_changes(unit, fields)
+    if changed:
+        unit.save(update_fields=list(changed))
+        record("orgs.unit.update", actor=actor, obj=unit, data={"changes": changed})
+    return changed
+
+
+@transaction.atomic
+def create_person(
+    *,
+    code: str,
+    name: str,
+    gender: str,
+    birth_month: dt.date | None = None,
+    education: str = "",
+    party_joined: dt.date | None = None,
+    actor: Any,
+) -> Person:
+    if Person.objects.filter(code=code).exists():
+        raise DomainError(_("A person with the number %(code)s already exists.") % {"code": code})
+    person = Person.objects.create(
+        code=code,
+        name=name,
+        gender=gender,
+        birth_month=_month(birth_month),
+        education=education,
+        party_joined=_month(party_joined),
+    )
+    record(
+        "orgs.person.create",
+        actor=actor,
+        obj=person,
+        data={f: getattr(person, f) for f in ("code", *PERSON_FIELDS)},
+    )
+    return person
+
+
+@transaction.atomic
+def update_person(person: Person, *, actor: Any, **fields: Any) -> dict[str, list[Any]]:
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown person fields: {sorted(unknown)}")
+    for key in ("birth_month", "party_joined"):
+        if key in fields:
+            fields[key] = _month(fields[key])
+    changed = apply_changes(person, fields)
+    if changed:
+        person.save(update_fields=list(changed))
+        record("orgs.person.update", actor=actor, obj=person, data={"changes": changed})
+    return changed
+
+
+def _check_post(post: Post) -> None:
+    """The rules a post must keep; the database enforces them too."""
+    if post.end is not None and post.end <= post.start:
+        raise DomainError(_("The end date must be after the start date."))
+    if post.role != Role.LEADER:
+        return
+    overlapping = (
+        Post.objects.filter(unit_id=post.unit_id, role=Role.LEADER)
+        .exclude(pk=post.pk)
+        .filter(Q(end__isnull=True) | Q(end__gt=post.start))
+    )
+    if post.end is not None:
+        overlapping = overlapping.filter(start__lt=post.end)
+    other = overlapping.select_related("person").first()
+    if other is not None:
+        raise DomainError(
+            _(
+                "%(unit)s already has a leader in this period: %(name)s, %(title)s since "
+                "%(start)s. End that post first."
+            )
+            % {
+                "unit": post.unit.name,
+                "name": other.person.name,
+                "title": other.title,
+                "start": other.start.isoformat(),
+            }
+        )
+
+
+def _post_data(post: Post) -> dict[str, Any]:
+    return {
+        "person": post.person.code,
+        "unit": post.unit.code,
+        "role": post.role,
+        "title": post.title,
+        "start": post.start,
+        "end": post.end,
+        "order": post.order,
+    }
+
+
+@transaction.atomic
+def start_post(
+    person: Person,
+    unit: Unit,
+    *,
+    role: str,
+    title: str,
+    start: dt.date,
+    end: dt.date | None = None,
+    order: int = 100,
+    actor: Any,
+) -> Post:
+    post = Post(person=person, unit=unit, role=role, title=title, start=start, end=end, order=order)
+    if Post.objects.filter(person=person, unit=unit, title=title, start=start).exists():
+        raise DomainError(
+            _("%(name)s already has the post %(title)s from %(start)s.")
+            % {"name": person.name, "title": title, "start": start.isoformat()}
+        )
+    _check_post(post)
+    post.save()
+    record("orgs.post.start", actor=actor, obj=post, data=_post_data(post))
+    return post
+
+
+@transaction.atomic
+def end_post(post: Post, end: dt.date, *, actor: Any) -> Post:
+    """The person leaves the post (换届, transfer): the record stays, with its end date."""
+    if post.end is not None:
+        raise DomainError(_("This post already ended on %(end)s.") % {"end": post.end.isoformat()})
+    post.end = end
+    _check_post(post)
+    post.save(update_fields=["end"])
+    record("orgs.post.end", actor=actor, obj=post, data={"end": end})
+    return post
+
+
+@transaction.atomic
+def correct_post(post: Post, *, actor: Any, **fields: Any) -> dict[str, list[Any]]:
+    """Correct a post entered wrongly; the audit entry keeps the old values."""
+    unknown = set(fields) - set(POST_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown post fields: {sorted(unknown)}")
+    changed = apply_changes(post, fields)
+    if changed:
+        _check_post(post)
+        post.save(update_fields=list(changed))
+        record("orgs.post.correct", actor=actor, obj=post, data={"changes": changed})
+    return changed

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from sanhao.campaigns.views import home
+
+admin.site.site_header = "三好创争 · 管理后台"
+admin.site.site_title = "三好创争"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("sanhao.accounts.urls")),
+    path("", include("sanhao.orgs.urls")),
+    path("", include("sanhao.campaigns.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
