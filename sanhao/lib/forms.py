@@ -10,23 +10,23 @@ from django import forms
 from sanhao.lib.dates import parse_date
 
 
-class FlexibleDateField(forms.CharField):
+class FlexibleDateField(forms.Field):
     """A date typed as 2021-10, 2021年10月, 2021/10/5 …; a month means its first day."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 20)
-        super().__init__(*args, **kwargs)
-        self.widget.attrs.setdefault("placeholder", "2021-10")
-        self.widget.attrs.setdefault("inputmode", "numeric")
+    widget = forms.TextInput
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "placeholder": "2021-10", "maxlength": "20"}
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, dt.date):
             return value.isoformat()
         return value
 
-    def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]
-        text = super().to_python(value)
+    def to_python(self, value: Any) -> dt.date | None:
+        if value in self.empty_values:
+            return None
         try:
-            return parse_date(text)
+            return parse_date(value)
         except ValueError as error:
             raise forms.ValidationError(str(error)) from None

@@ -21,7 +21,7 @@ class PersonForm(forms.Form):
     code = forms.SlugField(
         label=_("person number"), max_length=32, help_text=Person._meta.get_field("code").help_text
     )
-    name = forms.CharField(label=_("name"), max_length=50)
+    name = forms.CharField(label=_("full name"), max_length=50)
     gender = forms.ChoiceField(label=_("gender"), choices=Person.Gender.choices)
     birth_month = FlexibleDateField(label=_("born"), required=False)
     education = forms.ChoiceField(

@@ -71,7 +71,7 @@ class Person(models.Model):
         verbose_name=_("person number"),
         help_text=_("A number that identifies the person across roster imports."),
     )
-    name = models.CharField(max_length=50, verbose_name=_("name"))
+    name = models.CharField(max_length=50, verbose_name=_("full name"))
     gender = models.CharField(max_length=1, choices=Gender.choices, verbose_name=_("gender"))
     birth_month = models.DateField(
         null=True, blank=True, verbose_name=_("born"), help_text=_("Year and month; the day is 1.")

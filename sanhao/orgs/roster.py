@@ -37,9 +37,18 @@ COLUMNS: dict[str, list[tuple[str, str, bool]]] = {
             ("排序", "order", False)],
 }  # fmt: skip
 
-KIND_WORDS: dict[str, str] = {"镇": Unit.Kind.TOWN, "乡": Unit.Kind.TOWN, "街道": Unit.Kind.SUBDISTRICT}
+KIND_WORDS: dict[str, str] = {
+    "镇": Unit.Kind.TOWN,
+    "乡": Unit.Kind.TOWN,
+    "街道": Unit.Kind.SUBDISTRICT,
+}
 GENDER_WORDS: dict[str, str] = {"男": Person.Gender.MALE, "女": Person.Gender.FEMALE}
-ROLE_WORDS: dict[str, str] = {"班长": Role.LEADER, "正职": Role.LEADER, "班副": Role.DEPUTY, "副职": Role.DEPUTY}
+ROLE_WORDS: dict[str, str] = {
+    "班长": Role.LEADER,
+    "正职": Role.LEADER,
+    "班副": Role.DEPUTY,
+    "副职": Role.DEPUTY,
+}
 EDUCATION_WORDS: dict[str, str] = {
     "博士研究生": Person.Education.DOCTORATE, "博士": Person.Education.DOCTORATE,
     "硕士研究生": Person.Education.MASTER, "硕士": Person.Education.MASTER,

@@ -19,4 +19,3 @@ from sanhao.scoring.numbers import round_half_up
 )
 def test_it_rounds_half_up_to_two_places(value, expected):
     assert round_half_up(value) == Decimal(expected)
-

@@ -1,0 +1,97 @@
+"""The journeys people take, in a real Chromium (Debian's), driven by Playwright.
+
+Without Chromium on a developer's machine these tests skip and say so; under CI
+(CI=true) a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from sanhao.orgs.demo import DEMO_PASSWORD
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "artifacts" / "screenshots"
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        message = f"Chromium not found at {CHROMIUM}: apt-get install chromium fonts-noto-cjk"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the
+    # test itself are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo_site(transactional_db: Any, live_server: Any, settings: Any) -> str:
+    settings.DEBUG = True  # the demo accounts sign in only in development
+    call_command("seed_demo", verbosity=0)
+    return str(live_server.url)
+
+
+def sign_in(page: Any, site: str, username: str) -> None:
+    page.goto(f"{site}/accounts/login/")
+    page.get_by_label("账号").fill(username)
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{site}/")
+
+
+@pytest.mark.parametrize(
+    ("viewport", "name"),
+    [({"width": 1280, "height": 900}, "desktop"), ({"width": 390, "height": 844}, "phone")],
+)
+def test_it_shows_the_office_the_13_units(browser, demo_site, viewport, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport=viewport, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sign_in(page, demo_site, "office")
+    assert page.get_by_text("当前阶段：").is_visible()
+    page.screenshot(path=SCREENSHOTS / f"home-{name}.png", full_page=True)
+    page.get_by_role("link", name="镇街", exact=True).first.click()
+    rows = page.locator("table tbody tr")
+    assert rows.count() == 13
+    for unit in ("白米镇", "罗塘街道", "天目山街道", "兴泰镇"):
+        assert page.get_by_role("link", name=unit).is_visible()
+    page.screenshot(path=SCREENSHOTS / f"units-{name}.png", full_page=True)
+    page.get_by_role("link", name="白米镇").click()
+    assert page.get_by_role("heading", name="现任班子").is_visible()
+    page.screenshot(path=SCREENSHOTS / f"unit-{name}.png", full_page=True)
+    assert errors == []  # no CSP violation, no missing script
+    context.close()
+
+
+def test_it_shows_a_liaison_only_their_unit(browser, demo_site):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    sign_in(page, demo_site, "liaison-sanshui")
+    assert page.get_by_role("heading", name="本镇街").is_visible()
+    assert page.get_by_role("link", name="三水街道").is_visible()
+    assert page.get_by_text("白米镇").count() == 0
+    response = page.goto(f"{demo_site}/units/baimi/")
+    assert response is not None and response.status == 404
+    context.close()
