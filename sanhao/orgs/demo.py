@@ -16,27 +16,14 @@ from sanhao.accounts.models import AccountRole, User
 from sanhao.accounts.services import create_account
 from sanhao.campaigns.models import Phase
 from sanhao.campaigns.services import advance_phase, open_campaign_year
+from sanhao.lib import jiangyan
 from sanhao.orgs import services
 from sanhao.orgs.models import District, Person, Role, Unit
 
-DISTRICT = "姜堰区"
 DEMO_PASSWORD = "sanhao-demo"
 DEMO_YEAR = 2026
-UNITS = [
-    ("baimi", "白米镇", Unit.Kind.TOWN),
-    ("luotang", "罗塘街道", Unit.Kind.SUBDISTRICT),
-    ("liangxu", "梁徐街道", Unit.Kind.SUBDISTRICT),
-    ("zhangdian", "张甸镇", Unit.Kind.TOWN),
-    ("yuduo", "俞垛镇", Unit.Kind.TOWN),
-    ("yuxi", "淤溪镇", Unit.Kind.TOWN),
-    ("dalun", "大伦镇", Unit.Kind.TOWN),
-    ("louzhuang", "娄庄镇", Unit.Kind.TOWN),
-    ("sanshui", "三水街道", Unit.Kind.SUBDISTRICT),
-    ("jiangduo", "蒋垛镇", Unit.Kind.TOWN),
-    ("tianmushan", "天目山街道", Unit.Kind.SUBDISTRICT),
-    ("qintong", "溱潼镇", Unit.Kind.TOWN),
-    ("xingtai", "兴泰镇", Unit.Kind.TOWN),
-]
+UNITS = [(code, name, Unit.Kind(kind)) for code, name, kind in jiangyan.UNITS]
+DISTRICT = jiangyan.DISTRICT
 TITLES: dict[str, list[str]] = {
     Unit.Kind.TOWN: [
         "党委书记", "镇长", "人大主席", "党委副书记", "纪委书记", "党委委员、副镇长",
