@@ -14,7 +14,9 @@ from sanhao.scoring.scheme import load_scheme
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sanhao.scoring", description="三好创争计分引擎")
+    parser = argparse.ArgumentParser(
+        prog="python -m sanhao.scoring", description="三好创争计分引擎"
+    )
     parser.add_argument("scheme", type=Path, help="方案文件（TOML）")
     parser.add_argument("facts", type=Path, help="事实数据文件（JSON）")
     parser.add_argument("--out", type=Path, help="结果文件（JSON）")

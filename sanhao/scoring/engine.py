@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 
 from sanhao.scoring.facts import Facts
-from sanhao.scoring.rounding import cents_half_up, round_cents
-from sanhao.scoring.scheme import CATEGORIES, Category, Scheme, ceil_share
+from sanhao.scoring.rounding import round_cents
+from sanhao.scoring.scheme import CATEGORIES, Category, Scheme
 
 ENGINE_VERSION = "1.0.0"
 
@@ -114,8 +114,9 @@ class ExactK:
         result: dict[tuple[int, int], Fraction | None] = {}
         for (u, j), (a, _p, y) in self.facts.ind_exact.items():
             lower = self.scheme.indicators[j].lower_is_better
-            result[(u, j)] = None if y == 0 else Fraction((y - a) if lower else (a - y)) / abs(
-                Fraction(y))
+            result[(u, j)] = (
+                None if y == 0 else Fraction((y - a) if lower else (a - y)) / abs(Fraction(y))
+            )
         return result  # fmt: skip
 
     @cached_property
@@ -143,7 +144,11 @@ class ExactK:
             s_b = w * max(Fraction(0), 1 - Fraction(rank - 1, 20))
         else:
             low, high = self.bounds[j]  # type: ignore[misc]
-            s_b = w if high == low else w * (Fraction(3, 5) + Fraction(2, 5) * (g - low) / (high - low))
+            s_b = (
+                w
+                if high == low
+                else w * (Fraction(3, 5) + Fraction(2, 5) * (g - low) / (high - low))
+            )
         alpha = Fraction(ind.alpha)
         return alpha * s_a + (1 - alpha) * s_b
 
@@ -267,7 +272,7 @@ def _panel(spec: Category, key: int, facts: Facts, members: np.ndarray, local: n
     ends = np.searchsorted(who, np.arange(n), side="right")
 
     def exact(i: int) -> Fraction:
-        block = [[_fraction(float(x)) for x in row] for row in scores[starts[i]:ends[i]]]
+        block = [[_fraction(float(x)) for x in row] for row in scores[starts[i] : ends[i]]]
         return _exact_p(block, spec.panel.trim_above)
 
     details["panel_cells"] = (cells, starts, ends)
@@ -386,7 +391,9 @@ def _exact_m(counts: np.ndarray, points: tuple[int, ...], weights: tuple[Decimal
 # Step 4 — bonus and deduction -----------------------------------------------------------------
 
 
-def _capped_cents(counts: np.ndarray, items: tuple[Any, ...], total_cap: Decimal | None) -> np.ndarray:
+def _capped_cents(
+    counts: np.ndarray, items: tuple[Any, ...], total_cap: Decimal | None
+) -> np.ndarray:
     if not items:
         return np.zeros(len(counts), dtype=np.int64)
     per = np.array([int(item.points * 100) for item in items], dtype=np.int64)
@@ -457,14 +464,19 @@ def _category(scheme: Scheme, spec: Category, key: int, facts: Facts, q: Quantif
     s = np.sign(numerator) * ((np.abs(numerator) * 2 + factor) // (2 * factor))
     top = counts[:, :, 0].sum(axis=1)
     bottom = counts[:, :, -1].sum(axis=1)
-    e = [Fraction(int(t), int(c)) if c else Fraction(0) for t, c in zip(top, total_grades, strict=True)]
+    e = [
+        Fraction(int(t), int(c)) if c else Fraction(0)
+        for t, c in zip(top, total_grades, strict=True)
+    ]
     u = [Fraction(int(t), int(c)) if c else Fraction(0) for t, c in zip(bottom, total_grades,
                                                                          strict=True)]  # fmt: skip
     reasons: list[list[str]] = [[] for _ in range(n)]
     veto_names = scheme.veto_kinds
     for at, i in enumerate(members):
         for kind, note in facts.vetoes.get(int(i), []):
-            reasons[at].append(f"一票否决：{veto_names.get(kind, kind)}" + (f"（{note}）" if note else ""))
+            reasons[at].append(
+                f"一票否决：{veto_names.get(kind, kind)}" + (f"（{note}）" if note else "")
+            )
         if facts.cand_months[i] < spec.min_months_in_post:
             reasons[at].append(f"年度内任职不满 {spec.min_months_in_post} 个月")
         if u[at] > spec.ballot.bottom_limit:
@@ -494,7 +506,9 @@ def _team_bottom(facts: Facts, teams: CategoryResult | None) -> set[int] | None:
 def _sort_keys(result: CategoryResult) -> list[np.ndarray]:
     e_keys = np.array([float(x) for x in result.e])  # equal fractions give equal floats
     keys = {"K": result.k, "M": result.m, "P": result.p, "e": e_keys}
-    return [-result.s.astype(np.float64)] + [-keys[name].astype(np.float64) for name in result.spec.tie_break]
+    return [-result.s.astype(np.float64)] + [
+        -keys[name].astype(np.float64) for name in result.spec.tie_break
+    ]
 
 
 def _ranking(result: CategoryResult) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

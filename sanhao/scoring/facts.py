@@ -325,7 +325,9 @@ def _panel(data: dict[str, Any], scheme: Scheme, cands: dict[str, int], units: d
                         out.add(f"{at}[{d}]", f"不是数字：{score!r}")
                         number = Decimal(0)
                     elif not 0 <= number <= spec.panel.dimension_max:
-                        out.add(f"{at}[{d}]", f"分数应在 0 到 {spec.panel.dimension_max} 之间：{number}")
+                        out.add(
+                            f"{at}[{d}]", f"分数应在 0 到 {spec.panel.dimension_max} 之间：{number}"
+                        )
                     row.append(float(number))
                 row += [np.nan] * (width - len(row))
             cell_sheet.append(s)
@@ -425,7 +427,9 @@ def _ballots(data: dict[str, Any], scheme: Scheme, cands: dict[str, int], catego
             if grade == abstain[k]:
                 continue
             if grade not in grade_index[k]:
-                out.add(f"{where}.counts.{grade}", f"未知的等次 {json.dumps(grade, ensure_ascii=False)}")
+                out.add(
+                    f"{where}.counts.{grade}", f"未知的等次 {json.dumps(grade, ensure_ascii=False)}"
+                )
                 continue
             n = _count(counts, grade, f"{where}.counts", out)
             agg.append((session, cands[cand], group, grade_index[k][grade], n))

@@ -64,6 +64,7 @@ def breakdown(result: Result, category: CategoryResult, at: int) -> dict[str, An
     for g, name in enumerate(spec.ballot.groups):
         n = int(counts[g].sum())
         groups[name] = {
+            "name": spec.ballot.group_names[g] if g < len(spec.ballot.group_names) else name,
             "weight": str(spec.ballot.group_weights[g]),
             "counts": {grade: int(counts[g, k]) for k, grade in enumerate(spec.ballot.grades)},
             "mean": _num(category.details["group_mean"][at, g]) if n else "no valid grade",
@@ -144,6 +145,8 @@ def ranking_table(result: Result) -> str:
     lines = []
     for category in result.categories.values():
         spec = category.spec
+        if len(category.members) == 0:
+            continue
         lines.append(f"\n{spec.name}（名额 {spec.quota}）")
         lines.append(f"{'名次':>4}  {'候选对象':<16}{'量化K':>8}{'述职P':>8}{'测评M':>8}{'加分B':>7}"
                      f"{'扣分D':>7}{'综合S':>8}  结果")  # fmt: skip
@@ -174,7 +177,9 @@ def explain_lines(result: Result, candidate_id: str) -> str:
     b = row["breakdown"]
     out = [f"{row['name']}（{row['id']}，{category.spec.name}，{row['unit']}）",
            f"综合得分 S = {b['S']}", f"名次 {row['rank']}{'（并列）' if row['tied'] else ''}"]  # fmt: skip
-    out.append(f"\nK 量化计分 {row['K']}（{'镇街指标' if b['K']['rule'] == 'unit' else '分管指标 + 过程记录'}）")
+    out.append(
+        f"\nK 量化计分 {row['K']}（{'镇街指标' if b['K']['rule'] == 'unit' else '分管指标 + 过程记录'}）"
+    )
     for ind in b["K"]["indicators"]:
         out.append(
             f"  {ind['name']}：实际 {ind['actual']} / 计划 {ind['plan']} → 完成率 {ind['completion']}，"
@@ -190,7 +195,9 @@ def explain_lines(result: Result, candidate_id: str) -> str:
             extra += f"，缺第 {'、'.join(map(str, record['missing']))} 期"
         if record["late"]:
             extra += f"，第 {'、'.join(map(str, record['late']))} 期逾期"
-        out.append(f"    {record['name']}：按时 {record['on_time']} / 应有 {record['expected']}{extra}")
+        out.append(
+            f"    {record['name']}：按时 {record['on_time']} / 应有 {record['expected']}{extra}"
+        )
     panel = b["P"]
     out.append(f"\nP 述比排序 {row['P']}（有效评分表 {panel['judges']} 份"
                f"{'，各维度去掉一个最高分和一个最低分' if panel['trimmed'] else ''}）")  # fmt: skip
@@ -198,9 +205,9 @@ def explain_lines(result: Result, candidate_id: str) -> str:
         out.append(f"  {name}：{value}")
     out.append(f"\nM 民主测评 {row['M']}（优秀率 {b['M']['excellence_rate']}，"
                f"末等率 {b['M']['bottom_rate']}，有效等次 {b['M']['grades_counted']} 个）")  # fmt: skip
-    for name, group in b["M"]["groups"].items():
+    for group in b["M"]["groups"].values():
         counts = "，".join(f"{g} {n}" for g, n in group["counts"].items())
-        out.append(f"  {name}（权重 {group['weight']}）：{counts} → 平均 {group['mean']}")
+        out.append(f"  {group['name']}（权重 {group['weight']}）：{counts} → 平均 {group['mean']}")
     names = {i.id: (i.name, i.points, i.cap) for i in (*result.scheme.bonus_items,
                                                        *result.scheme.deduction_items)}  # fmt: skip
 

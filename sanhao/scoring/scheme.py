@@ -346,4 +346,3 @@ def _category(r: _Reader, key: str, data: dict[str, Any], w: str) -> Category:
             group_names=tuple(ballot.get("group_names", groups)), group_weights=group_weights,
         ),
     )  # fmt: skip
-

@@ -12,7 +12,9 @@ from typing import Any
 from sanhao.lib.jiangyan import UNITS
 from sanhao.scoring.scheme import Scheme
 
-SURNAMES = "王李张刘陈杨黄赵周吴徐孙朱马胡郭林何高梁郑罗宋谢唐韩曹许邓冯程蔡彭潘袁于董余苏叶吕魏蒋田杜丁沈"
+SURNAMES = (
+    "王李张刘陈杨黄赵周吴徐孙朱马胡郭林何高梁郑罗宋谢唐韩曹许邓冯程蔡彭潘袁于董余苏叶吕魏蒋田杜丁沈"
+)
 GIVEN = "建国晓明海燕志强文华春梅立新红霞国庆秀英丽娟永刚桂芳振宇思远雨欣嘉怡浩然子涵俊杰佳琪宏伟"
 TITLES = ["镇长", "人大主席", "党委副书记", "纪委书记", "副镇长", "组织委员", "宣传委员", "武装部长",
           "副镇长", "副镇长", "统战委员", "副镇长"]  # fmt: skip
@@ -83,13 +85,17 @@ def generate(
             leniency = rng.uniform(-1.5, 1.5)
             for cid in by_category[key]:
                 base = 20 + 2 * unit_quality[unit_of[cid]] + leniency
-                scores[cid] = [max(0, min(25, round(base + rng.uniform(-2, 2)))) for _ in spec.dimensions]
+                scores[cid] = [
+                    max(0, min(25, round(base + rng.uniform(-2, 2)))) for _ in spec.dimensions
+                ]
             doc["panel"].append({"id": f"S-{key}-{r + 1}", "judge": f"J{r + 1}",
                                  "category": key, "scores": scores})  # fmt: skip
     groups = next(iter(scheme.categories.values())).ballot.groups
     for code, _name_ in units:
         session = f"M-{code}"
-        doc["sessions"].append({"id": session, "invited": voters_per_unit, "issued": voters_per_unit})
+        doc["sessions"].append(
+            {"id": session, "invited": voters_per_unit, "issued": voters_per_unit}
+        )
         for v in range(voters_per_unit):
             grades = {}
             for cid in members[code]:
@@ -109,10 +115,14 @@ def generate(
             doc["bonuses"].append({"candidate": cid, "item": item.id, "count": rng.randint(1, 3)})
     for item in scheme.deduction_items:
         for cid in rng.sample(everyone, k=max(1, len(everyone) // 25)):
-            doc["deductions"].append({"candidate": cid, "item": item.id, "count": rng.randint(1, 4)})
+            doc["deductions"].append(
+                {"candidate": cid, "item": item.id, "count": rng.randint(1, 4)}
+            )
     if scheme.veto_kinds and units:
         kinds = list(scheme.veto_kinds)
-        doc["vetoes"].append({"unit": units[-1][0], "kind": kinds[0], "note": "示例：年内发生较大安全事故"})
+        doc["vetoes"].append(
+            {"unit": units[-1][0], "kind": kinds[0], "note": "示例：年内发生较大安全事故"}
+        )
         doc["vetoes"].append({"candidate": by_category["deputy"][3], "kind": kinds[-1],
                               "note": "示例：受到诫勉"})  # fmt: skip
     return doc

@@ -1,0 +1,351 @@
+"""Statistics beside the ranking (SCORING.md, last section). Flags, never exclusions.
+
+Everything is seeded: the same result and seed give the same numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+
+from sanhao.scoring.engine import CategoryResult, Result
+
+CONCENTRATION = 200.0  # of the Dirichlet around the scheme's weights
+
+
+def chi2_sf(x: float, df: int) -> float:
+    """P(χ²_df ≥ x), in closed form for whole degrees of freedom."""
+    if df <= 0:
+        return float("nan")
+    if x <= 0:
+        return 1.0
+    half = x / 2
+    if df % 2 == 0:
+        term, total = 1.0, 1.0
+        for i in range(1, df // 2):
+            term *= half / i
+            total += term
+        return min(1.0, math.exp(-half) * total)
+    root = math.sqrt(x)
+    total = math.erfc(root / math.sqrt(2))
+    term = math.sqrt(2 / math.pi) * math.exp(-half) * root
+    for r in range(1, (df + 1) // 2):
+        total += term
+        term *= x / (2 * r + 1)
+    return min(1.0, total)
+
+
+def _ranks_with_ties(values: np.ndarray) -> tuple[np.ndarray, float]:
+    """Average ranks (1 = highest) and the tie term Σ(t³ − t)."""
+    order = np.argsort(-values, kind="stable")
+    ranks = np.empty(len(values))
+    sorted_values = values[order]
+    ties = 0.0
+    start = 0
+    for end in range(1, len(values) + 1):
+        if end == len(values) or sorted_values[end] != sorted_values[start]:
+            ranks[order[start:end]] = (start + end + 1) / 2
+            t = end - start
+            ties += t**3 - t
+            start = end
+    return ranks, ties
+
+
+def kendall_w(table: np.ndarray) -> dict[str, Any]:
+    """Kendall's W of m judges × n candidates scores, with the tie correction."""
+    m, n = table.shape
+    if m < 2 or n < 2:
+        return {"judges": m, "candidates": n, "W": None}
+    ranks, ties = np.empty((m, n)), 0.0
+    for j in range(m):
+        ranks[j], t = _ranks_with_ties(np.round(table[j], 9))
+        ties += t
+    totals = ranks.sum(axis=0)
+    s = float(((totals - totals.mean()) ** 2).sum())
+    denominator = m**2 * (n**3 - n) - m * ties
+    w = 12 * s / denominator if denominator else 1.0
+    chi2 = m * (n - 1) * w
+    return {"judges": m, "candidates": n, "W": round(w, 6), "chi2": round(chi2, 6),
+            "df": n - 1, "p": float(f"{chi2_sf(chi2, n - 1):.6g}")}  # fmt: skip
+
+
+def krippendorff_alpha_ordinal(counts: np.ndarray) -> float | None:
+    """α (ordinal) from per-candidate grade counts (candidates × grades, best grade first)."""
+    counts = counts.astype(np.float64)
+    m_u = counts.sum(axis=1)
+    usable = m_u >= 2
+    if not usable.any():
+        return None
+    c = counts[usable]
+    pairable = m_u[usable]
+    # coincidences o_ck = Σ_u n_uc (n_uk − [c = k]) / (m_u − 1)
+    o = np.einsum("uc,uk->ck", c / (pairable - 1)[:, None], c)
+    o -= np.diag((c / (pairable - 1)[:, None]).sum(axis=0))
+    n_c = o.sum(axis=1)
+    n = n_c.sum()
+    if n <= 1:
+        return None
+    k = len(n_c)
+    cumulative = np.cumsum(n_c)
+    delta = np.zeros((k, k))
+    for a in range(k):
+        for b in range(k):
+            lo, hi = min(a, b), max(a, b)
+            between = cumulative[hi] - (cumulative[lo - 1] if lo else 0.0)
+            delta[a, b] = (between - (n_c[a] + n_c[b]) / 2) ** 2
+    observed = (o * delta).sum()
+    expected = (np.outer(n_c, n_c) * delta).sum() / (n - 1)
+    return float(1 - observed / expected) if expected else None
+
+
+def _panel_table(result: Result, category: CategoryResult) -> tuple[np.ndarray, list[int], np.ndarray]:
+    """Totals of the valid sheets that scored every candidate: judges × candidates × dims."""
+    facts = result.facts
+    details = category.details.get("panel_cells")
+    n, n_dims = len(category.members), len(category.spec.dimensions)
+    if details is None or n == 0:
+        return np.zeros((0, n, n_dims)), [], np.zeros(0, dtype=np.int64)
+    cells, _starts, _ends = details
+    local = np.full(facts.n_candidates, -1)
+    local[category.members] = np.arange(n)
+    sheets = facts.cell_sheet[cells]
+    ids = sorted(set(sheets.tolist()))
+    index = {s: k for k, s in enumerate(ids)}
+    table = np.full((len(ids), n, n_dims), np.nan)
+    for cell, sheet in zip(cells, sheets, strict=True):
+        table[index[int(sheet)], local[facts.cell_cand[cell]]] = facts.cell_scores[cell, :n_dims]
+    complete = ~np.isnan(table).any(axis=(1, 2))
+    return table[complete], [s for s, ok in zip(ids, complete, strict=True) if ok], local
+
+
+def _trimmed(scores: np.ndarray, trim_above: int) -> np.ndarray:
+    """Per-dimension means over axis 1 (judges), trimming one high and one low above the limit."""
+    r = scores.shape[1]
+    if r > trim_above:
+        ordered = np.sort(scores, axis=1)
+        return ordered[:, 1:-1].mean(axis=1)
+    return scores.mean(axis=1)
+
+
+def _inside_quota(s: np.ndarray, eligible: np.ndarray, quota: int) -> np.ndarray:
+    """For each replicate row of S, which eligible candidates are in the top `quota`."""
+    masked = np.where(eligible, s, -np.inf)
+    order = np.argsort(-masked, axis=-1, kind="stable")
+    inside = np.zeros_like(s, dtype=bool)
+    top = order[..., :quota]
+    np.put_along_axis(inside, top, True, axis=-1)
+    return inside & eligible
+
+
+def _bootstrap(result: Result, category: CategoryResult, rng: np.random.Generator,
+               replicates: int) -> dict[str, Any]:  # fmt: skip
+    spec = category.spec
+    n = len(category.members)
+    table, _sheets, _local = _panel_table(result, category)
+    weights = {k: float(v) for k, v in spec.weights.items()}
+    k = category.k / 100
+    bonus = (category.b - category.d) / 100
+    if len(table) >= 2 and spec.panel.mode == "score":
+        draws = rng.integers(0, len(table), size=(replicates, len(table)))
+        resampled = table[draws]  # replicates × judges × candidates × dims
+        p = _trimmed(resampled, spec.panel.trim_above).sum(axis=-1)
+    else:
+        p = np.broadcast_to(category.p / 100, (replicates, n))
+    counts = category.details["counts"]  # candidates × groups × grades
+    points = np.array(spec.ballot.points, dtype=np.float64)
+    group_w = np.array([float(w) for w in spec.ballot.group_weights])
+    m = np.zeros((replicates, n))
+    for i in range(n):
+        num = np.zeros(replicates)
+        den = np.zeros(replicates)
+        for g in range(counts.shape[1]):
+            total = int(counts[i, g].sum())
+            if total == 0:
+                continue
+            draws = rng.multinomial(total, counts[i, g] / total, size=replicates)
+            num += group_w[g] * (draws @ points) / total
+            den += group_w[g]
+        m[:, i] = np.divide(num, den, out=np.zeros(replicates), where=den > 0)
+    s = weights["K"] * k + weights["P"] * p + weights["M"] * m + bonus
+    order = np.argsort(-s, axis=1, kind="stable")
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, np.arange(1, n + 1)[None, :].repeat(replicates, axis=0), axis=1)
+    inside = _inside_quota(s, category.eligible[None, :], spec.quota).mean(axis=0)
+    low = np.percentile(ranks, 2.5, axis=0, method="lower")
+    high = np.percentile(ranks, 97.5, axis=0, method="higher")
+    ids = [result.facts.cand_ids[int(i)] for i in category.members]
+    return {ids[i]: {"rank_95": [int(low[i]), int(high[i])],
+                     "p_inside_quota": round(float(inside[i]), 4)} for i in range(n)}  # fmt: skip
+
+
+def _components(category: CategoryResult) -> dict[str, np.ndarray]:
+    return {"K": category.k / 100, "P": category.p / 100, "M": category.m / 100}
+
+
+def _weight_sensitivity(result: Result, category: CategoryResult) -> dict[str, Any] | None:
+    """The smallest change of one weight (others rescaled) that swaps the quota boundary."""
+    awarded = np.flatnonzero(category.awarded)
+    if len(awarded) == 0:
+        return None
+    order = [int(i) for i in category.order]
+    last = max(awarded, key=order.index)
+    after = [i for i in order[order.index(int(last)) + 1:] if category.eligible[i] and not category.awarded[i]]
+    if not after:
+        return None
+    first_out = after[0]
+    parts = _components(category)
+    extra = (category.b - category.d) / 100
+    weights = {k: float(v) for k, v in category.spec.weights.items()}
+    best: dict[str, Any] | None = None
+    for x in ("K", "P", "M"):
+        others = [y for y in ("K", "P", "M") if y != x]
+        rest = 1 - weights[x]
+
+        def line(i: int, x: str = x, others: list[str] = others, rest: float = rest) -> tuple[float, float]:
+            # S_i(t) = t·X_i + (1 − t)/rest · Σ w_Y Y_i + extra_i = α + β t
+            mix = sum(weights[y] * parts[y][i] for y in others) / rest if rest else 0.0
+            return mix + extra[i], parts[x][i] - mix
+
+        (a1, b1), (a2, b2) = line(int(last)), line(first_out)
+        if b1 == b2:
+            continue
+        t = (a2 - a1) / (b1 - b2)
+        if 0 <= t <= 1 and (best is None or abs(t - weights[x]) < abs(best["change"])):
+            best = {"weight": x, "from": weights[x], "to": round(t, 6), "change": round(t - weights[x], 6)}
+    ids = result.facts.cand_ids
+    return {"last_awarded": ids[int(category.members[last])],
+            "first_left_out": ids[int(category.members[first_out])], "swap": best}  # fmt: skip
+
+
+def _dirichlet(result: Result, category: CategoryResult, rng: np.random.Generator,
+               draws: int) -> dict[str, float]:  # fmt: skip
+    weights = np.array([float(category.spec.weights[k]) for k in ("K", "P", "M")])
+    alpha = np.maximum(weights * CONCENTRATION, 1e-3)
+    sampled = rng.dirichlet(alpha, size=draws)
+    parts = _components(category)
+    matrix = np.stack([parts["K"], parts["P"], parts["M"]])  # 3 × n
+    s = sampled @ matrix + ((category.b - category.d) / 100)[None, :]
+    inside = _inside_quota(s, category.eligible[None, :], category.spec.quota).mean(axis=0)
+    ids = [result.facts.cand_ids[int(i)] for i in category.members]
+    return {ids[i]: round(float(inside[i]), 4) for i in range(len(ids))}
+
+
+def _judge_flags(result: Result, category: CategoryResult) -> list[dict[str, Any]]:
+    table, sheets, _local = _panel_table(result, category)
+    if len(table) < 3:
+        return []
+    facts = result.facts
+    totals = table.sum(axis=2)  # judges × candidates
+    panel_mean = totals.mean()
+    flags = []
+    for j, sheet in enumerate(sheets):
+        row = totals[j]
+        others = np.delete(totals, j, axis=0).mean(axis=0)
+        leniency = float(row.mean() - panel_mean)
+        spread = float(row.std())
+        corr = float(np.corrcoef(_ranks_with_ties(row)[0], _ranks_with_ties(others)[0])[0, 1]) \
+            if row.std() > 0 and others.std() > 0 else 0.0  # fmt: skip
+        reasons = []
+        if abs(leniency) > 5:
+            reasons.append("偏宽" if leniency > 0 else "偏严")
+        if spread < 0.5:
+            reasons.append("打分无区分")
+        if corr < 0.3:
+            reasons.append("与其他评委相关性低")
+        own = int(facts.sheet_judge_unit[sheet])
+        bias = None
+        if own >= 0:
+            mine = facts.cand_unit[category.members] == own
+            if mine.any() and (~mine).any():
+                deviation = row - others
+                bias = float(deviation[mine].mean() - deviation[~mine].mean())
+                if bias > 5:
+                    reasons.append("偏向本镇街")
+        flags.append({"sheet": facts.sheet_ids[sheet], "judge": facts.sheet_judge[sheet],
+                      "leniency": round(leniency, 3), "spread": round(spread, 3),
+                      "spearman_with_panel": round(corr, 3),
+                      "own_unit_bias": None if bias is None else round(bias, 3),
+                      "flags": reasons})  # fmt: skip
+    return flags
+
+
+def _duplicate_ballots(result: Result) -> list[dict[str, Any]]:
+    facts = result.facts
+    if len(facts.bcell_ballot) == 0:
+        return []
+    order = np.lexsort((facts.bcell_cand, facts.bcell_ballot))
+    ballots = facts.bcell_ballot[order]
+    keys: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for b, c, g in zip(ballots, facts.bcell_cand[order], facts.bcell_grade[order], strict=True):
+        keys[int(b)].append((int(c), int(g)))
+    found = []
+    by_session: dict[int, dict[tuple[tuple[int, int], ...], list[int]]] = defaultdict(lambda: defaultdict(list))
+    for b, cells in keys.items():
+        by_session[int(facts.ballot_session[b])][tuple(cells)].append(b)
+    for session, clusters in by_session.items():
+        n = sum(len(v) for v in clusters.values())
+        if n < 3:
+            continue
+        # Chance that two ballots agree, if voters choose independently with these frequencies.
+        freq: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        for cells, members in clusters.items():
+            for c, g in cells:
+                freq[c][g] += len(members)
+        p_same = 1.0
+        for grades in freq.values():
+            total = sum(grades.values())
+            p_same *= sum((k / total) ** 2 for k in grades.values())
+        expected_pairs = n * (n - 1) / 2 * p_same
+        observed_pairs = sum(len(v) * (len(v) - 1) / 2 for v in clusters.values())
+        if observed_pairs <= max(5 * expected_pairs, expected_pairs + 3 * math.sqrt(expected_pairs) + 1):
+            continue
+        for members in clusters.values():
+            if len(members) >= 3:
+                found.append({"session": facts.session_ids[session], "size": len(members),
+                              "ballots": [facts.ballot_ids[b] for b in sorted(members)][:50],
+                              "expected_identical_pairs": round(expected_pairs, 4),
+                              "observed_identical_pairs": observed_pairs})  # fmt: skip
+    return sorted(found, key=lambda x: (-x["size"], x["session"]))
+
+
+def statistics(result: Result, *, seed: int = 2026, replicates: int = 2000,
+               dirichlet_draws: int = 2000) -> dict[str, Any]:  # fmt: skip
+    rng = np.random.default_rng(seed)
+    out: dict[str, Any] = {"seed": seed, "replicates": replicates, "categories": {}}
+    for key, category in result.categories.items():
+        if len(category.members) == 0:
+            continue
+        table, _sheets, _local = _panel_table(result, category)
+        counts = category.details["counts"].sum(axis=1)
+        out["categories"][key] = {
+            "panel_agreement": kendall_w(table.sum(axis=2)) if len(table) else None,
+            "ballot_agreement_alpha": krippendorff_alpha_ordinal(counts),
+            "bootstrap": _bootstrap(result, category, rng, replicates),
+            "weight_sensitivity": _weight_sensitivity(result, category),
+            "dirichlet_inside_quota": _dirichlet(result, category, rng, dirichlet_draws),
+            "judge_flags": _judge_flags(result, category),
+        }
+    out["duplicate_ballots"] = _duplicate_ballots(result)
+    return out
+
+
+def stats_table(stats: dict[str, Any]) -> str:
+    lines = ["统计（供研究论证参考，不作为自动排除依据）"]
+    for key, cat in stats["categories"].items():
+        w = cat["panel_agreement"] or {}
+        lines.append(f"  {key}: 评委一致性 Kendall W = {w.get('W')}（p = {w.get('p')}），"
+                     f"测评一致性 α = {cat['ballot_agreement_alpha'] and round(cat['ballot_agreement_alpha'], 3)}")  # fmt: skip
+        sens = cat["weight_sensitivity"]
+        if sens and sens["swap"]:
+            s = sens["swap"]
+            lines.append(f"    权重 {s['weight']} 从 {s['from']} 变为 {s['to']} 时，"
+                         f"{sens['last_awarded']} 与 {sens['first_left_out']} 交换位置")  # fmt: skip
+        for flag in cat["judge_flags"]:
+            if flag["flags"]:
+                lines.append(f"    评委 {flag['judge']}：{'、'.join(flag['flags'])}")
+    if stats["duplicate_ballots"]:
+        lines.append(f"  雷同选票 {len(stats['duplicate_ballots'])} 组（超出随机预期）")
+    return "\n".join(lines) + "\n"

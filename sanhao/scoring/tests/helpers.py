@@ -1,0 +1,106 @@
+"""Building schemes and facts for the engine's tests."""
+
+from __future__ import annotations
+
+import copy
+import json
+import tomllib
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from sanhao.scoring.engine import Result, compute
+from sanhao.scoring.facts import parse_facts
+from sanhao.scoring.problems import Collector
+from sanhao.scoring.scheme import DEFAULT_SCHEME, Scheme, parse_scheme
+
+GOLDEN = Path(__file__).parent / "golden"
+EXAMPLE_SCHEME = GOLDEN / "example-scheme.toml"
+
+
+def scheme_data(path: Path = DEFAULT_SCHEME) -> dict[str, Any]:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def make_scheme(data: dict[str, Any] | None = None, **changes: Any) -> Scheme:
+    """A scheme from `data` (the default's), with dotted-path changes: team__quota=2."""
+    data = copy.deepcopy(data or scheme_data())
+    for path, value in changes.items():
+        node = data
+        *parents, last = path.split("__")
+        for part in parents:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        node[last] = value
+    out = Collector()
+    scheme = parse_scheme(data, out, source_hash="test")
+    assert not out.problems, out.problems
+    return scheme
+
+
+def run(scheme: Scheme, doc: dict[str, Any]) -> Result:
+    out = Collector()
+    # The facts go through JSON as a file would, numbers becoming Decimals.
+    from decimal import Decimal
+
+    facts = parse_facts(json.loads(json.dumps(doc), parse_float=Decimal), scheme, out)
+    assert not out.problems, [str(p) for p in out.problems]
+    return compute(scheme, facts)
+
+
+def rows(result: Result, category: str) -> dict[str, dict[str, Any]]:
+    """Per candidate id: numbers as Fractions, rank, marks."""
+    cat = result.categories[category]
+    out = {}
+    for at, i in enumerate(cat.members):
+        out[result.facts.cand_ids[i]] = {
+            "K": Fraction(int(cat.k[at]), 100), "P": Fraction(int(cat.p[at]), 100),
+            "M": Fraction(int(cat.m[at]), 100), "B": Fraction(int(cat.b[at]), 100),
+            "D": Fraction(int(cat.d[at]), 100), "S": Fraction(int(cat.s[at]), 100),
+            "rank": int(cat.rank[at]), "tied": bool(cat.tied[at]),
+            "awarded": bool(cat.awarded[at]), "boundary": bool(cat.boundary_tie[at]),
+            "skipped": bool(cat.skipped_cap[at]),
+            "eligible": not cat.reasons[at], "reasons": cat.reasons[at],
+            "unit": result.facts.unit_ids[int(result.facts.cand_unit[i])],
+        }  # fmt: skip
+    return out
+
+
+def small_doc(teams: dict[str, dict[str, Any]], *, judges: int = 3) -> dict[str, Any]:
+    """Facts for team candidates only, one indicator row per default indicator.
+
+    teams: unit id → {"actual", "plan", "prior", "scores" (list per judge of 4 dims),
+    "counts" {group: {grade: n}}, "bonus", "deduction", "veto"}
+    """
+    scheme_ids = ["sales", "fdi_received", "industrial_investment"]
+    doc: dict[str, Any] = {"format": 1, "year": 2026, "units": [], "candidates": [],
+                           "indicators": [], "records": [], "panel": [], "sessions": [
+                               {"id": "M", "invited": 10, "issued": 10, "returned": 10}],
+                           "ballot_counts": [], "bonuses": [], "deductions": [], "vetoes": []}  # fmt: skip
+    for unit, spec in teams.items():
+        doc["units"].append({"id": unit, "name": unit})
+        doc["candidates"].append({"id": f"T-{unit}", "category": "team", "unit": unit})
+        for ind in scheme_ids:
+            doc["indicators"].append({"unit": unit, "indicator": ind,
+                                      "actual": spec.get("actual", 100), "plan": spec.get("plan", 100),
+                                      "prior": spec.get("prior", 100)})  # fmt: skip
+        for kind in ("study", "supervision"):
+            for period in range(1, 13):
+                doc["records"].append({"unit": unit, "type": kind, "period": period})
+        for group, counts in spec.get("counts", {"unit_cadres": {"好": 1}}).items():
+            doc["ballot_counts"].append({"session": "M", "group": group, "candidate": f"T-{unit}",
+                                         "counts": counts})  # fmt: skip
+        if spec.get("bonus"):
+            doc["bonuses"].append(
+                {"candidate": f"T-{unit}", "item": "honour", "count": spec["bonus"]}
+            )
+        if spec.get("deduction"):
+            doc["deductions"].append({"candidate": f"T-{unit}", "item": "lying_flat",
+                                      "count": spec["deduction"]})  # fmt: skip
+        if spec.get("veto"):
+            doc["vetoes"].append({"unit": unit, "kind": "safety_incident"})
+    for r in range(judges):
+        # Unless given, units score alike but not equally: a sheet of equal totals is void.
+        scores = {f"T-{u}": spec.get("scores", [[20, 20, 20, 20 + i % 3]] * judges)[r]
+                  for i, (u, spec) in enumerate(teams.items())}  # fmt: skip
+        doc["panel"].append({"id": f"S{r}", "judge": f"J{r}", "category": "team", "scores": scores})
+    return doc
