@@ -39,6 +39,22 @@ def _scale(values: list[Decimal]) -> tuple[list[int], int]:
     return [int(v * factor) for v in values], factor
 
 
+def ceil_times(share: Decimal, counts: np.ndarray) -> np.ndarray:
+    """⌈share·n⌉ for every n, exactly, in integers."""
+    ratio = Fraction(share)
+    return (ratio.numerator * counts.astype(np.int64) + ratio.denominator - 1) // ratio.denominator
+
+
+def segment_reduce(ufunc: np.ufunc, values: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                   empty: float) -> np.ndarray:  # fmt: skip
+    """ufunc over the rows values[starts[i]:ends[i]] (sorted segments); `empty` where none."""
+    out = np.full((len(starts), *values.shape[1:]), empty, dtype=np.float64)
+    filled = ends > starts
+    if filled.any():
+        out[filled] = ufunc.reduceat(values, starts[filled], axis=0)
+    return out
+
+
 # Step 1 — quantified score K ----------------------------------------------------------
 
 
@@ -182,10 +198,10 @@ class CategoryResult:
     b: np.ndarray
     d: np.ndarray
     s: np.ndarray
-    e: list[Fraction]  # excellence rate
-    u: list[Fraction]  # bottom-grade rate
+    top: np.ndarray  # top grades received (for the excellence rate e)
+    bottom: np.ndarray  # bottom grades received (for the bottom-grade rate u)
     panel_judges: np.ndarray  # R: valid sheets that scored the candidate
-    ballots_counted: np.ndarray  # valid, non-abstaining grades
+    ballots_counted: np.ndarray  # n: valid, non-abstaining grades
     incomplete: list[list[str]]
     reasons: list[list[str]]
     rank: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -200,6 +216,14 @@ class CategoryResult:
     @property
     def eligible(self) -> np.ndarray:
         return np.array([not r for r in self.reasons], dtype=bool)
+
+    def e(self, at: int) -> Fraction:
+        n = int(self.ballots_counted[at])
+        return Fraction(int(self.top[at]), n) if n else Fraction(0)
+
+    def u(self, at: int) -> Fraction:
+        n = int(self.ballots_counted[at])
+        return Fraction(int(self.bottom[at]), n) if n else Fraction(0)
 
 
 @dataclass
@@ -229,19 +253,20 @@ def _panel(spec: Category, key: int, facts: Facts, members: np.ndarray, local: n
     if spec.panel.mode == "rank":
         return _panel_rank(spec, facts, cells, local, n, details)
     scores = facts.cell_scores[cells, :n_dims]
-    totals = scores.sum(axis=1)
+    totals = np.round(scores.sum(axis=1), 9)
     sheet = facts.cell_sheet[cells]
     # Void sheets (SCORING.md step 2): all totals equal, or too many totals ≥ void_high_total.
     n_sheets = len(facts.sheet_ids)
-    per_sheet = np.bincount(sheet, minlength=n_sheets)
-    t_max = np.full(n_sheets, -np.inf)
-    t_min = np.full(n_sheets, np.inf)
-    np.maximum.at(t_max, sheet, np.round(totals, 9))
-    np.minimum.at(t_min, sheet, np.round(totals, 9))
-    high = np.bincount(sheet, weights=totals >= float(spec.panel.void_high_total) - 1e-9,
+    by_sheet = np.argsort(sheet, kind="stable")
+    sheet_ids = np.arange(n_sheets)
+    first = np.searchsorted(sheet[by_sheet], sheet_ids, side="left")
+    last = np.searchsorted(sheet[by_sheet], sheet_ids, side="right")
+    t_max = segment_reduce(np.maximum, totals[by_sheet], first, last, -np.inf)
+    t_min = segment_reduce(np.minimum, totals[by_sheet], first, last, np.inf)
+    per_sheet = last - first
+    high = np.bincount(sheet, weights=totals >= float(spec.panel.void_high_total),
                        minlength=n_sheets)  # fmt: skip
-    share = Fraction(spec.panel.void_high_share)
-    limit = np.array([math.ceil(share * int(c)) for c in per_sheet])
+    limit = ceil_times(spec.panel.void_high_share, per_sheet)
     flat = (per_sheet >= 2) & (t_max == t_min)
     too_high = high > limit
     void = sheets_of & (flat | too_high)
@@ -251,25 +276,23 @@ def _panel(spec: Category, key: int, facts: Facts, members: np.ndarray, local: n
         for s in np.flatnonzero(void)
     }  # fmt: skip
     keep = ~void[sheet]
-    cells, scores, sheet = cells[keep], scores[keep], sheet[keep]
+    cells, scores = cells[keep], scores[keep]
     who = local[facts.cell_cand[cells]]
     order = np.argsort(who, kind="stable")
     who, scores, cells = who[order], scores[order], cells[order]
-    r = np.bincount(who, minlength=n)
-    sums = np.zeros((n, n_dims))
-    np.add.at(sums, who, scores)
-    highs = np.full((n, n_dims), -np.inf)
-    lows = np.full((n, n_dims), np.inf)
-    np.maximum.at(highs, who, scores)
-    np.minimum.at(lows, who, scores)
+    everyone = np.arange(n)
+    starts = np.searchsorted(who, everyone, side="left")
+    ends = np.searchsorted(who, everyone, side="right")
+    r = ends - starts
+    sums = segment_reduce(np.add, scores, starts, ends, 0.0)
+    highs = segment_reduce(np.maximum, scores, starts, ends, 0.0)
+    lows = segment_reduce(np.minimum, scores, starts, ends, 0.0)
     trim = r > spec.panel.trim_above
     with np.errstate(divide="ignore", invalid="ignore"):
         trimmed = (sums - highs - lows) / (r - 2)[:, None]
         plain = sums / r[:, None]
     per_dim = np.where(trim[:, None], trimmed, plain)
     per_dim = np.where(r[:, None] > 0, per_dim, 0.0)
-    starts = np.searchsorted(who, np.arange(n), side="left")
-    ends = np.searchsorted(who, np.arange(n), side="right")
 
     def exact(i: int) -> Fraction:
         block = [[_fraction(float(x)) for x in row] for row in scores[starts[i] : ends[i]]]
@@ -324,9 +347,9 @@ def _ballots(spec: Category, key: int, facts: Facts, members: np.ndarray, local:
     # Sessions: void when more came back than were issued, or fewer than the quorum voted.
     quorum = Fraction(ballot.quorum)
     returned = facts.session_returned
-    session_ok = (returned <= facts.session_issued) & np.array(
-        [Fraction(int(r)) >= quorum * int(i) for r, i in zip(returned, facts.session_invited,
-                                                              strict=True)], dtype=bool)  # fmt: skip
+    session_ok = (returned <= facts.session_issued) & (
+        returned * quorum.denominator >= facts.session_invited * quorum.numerator
+    )
     details["void_sessions"] = {
         facts.session_ids[s]: ("收回票数多于发出票数" if returned[s] > facts.session_issued[s]
                                else f"投票人数不足应到人数的 {ballot.quorum}")
@@ -342,8 +365,7 @@ def _ballots(spec: Category, key: int, facts: Facts, members: np.ndarray, local:
     n_ballots = len(facts.ballot_ids)
     on_ballot = np.bincount(b, minlength=n_ballots)
     tops = np.bincount(b, weights=grade == 0, minlength=n_ballots)
-    share = Fraction(ballot.top_share)
-    limits = np.array([math.ceil(share * int(c)) for c in on_ballot], dtype=np.int64)
+    limits = ceil_times(ballot.top_share, on_ballot)
     void = (on_ballot > 0) & (tops > limits)
     details["void_ballots"] = int(void.sum())
     keep = ~void[b] & (grade >= 0)
@@ -436,9 +458,9 @@ def _category(scheme: Scheme, spec: Category, key: int, facts: Facts, q: Quantif
     k_float = q.k_unit[units].copy()
     overseen: dict[int, tuple[int, ...]] = {}
     points = np.array([float(ind.points) for ind in scheme.indicators])
-    for at, i in enumerate(members):
-        chosen = facts.oversees.get(int(i))
-        if chosen and key == 2:
+    for i, chosen in facts.oversees.items() if key == 2 else ():
+        at = int(local[i])
+        if at >= 0 and chosen:
             overseen[at] = chosen
             idx = list(chosen)
             total = points[idx].sum() + float(scheme.process_points)
@@ -464,31 +486,30 @@ def _category(scheme: Scheme, spec: Category, key: int, facts: Facts, q: Quantif
     s = np.sign(numerator) * ((np.abs(numerator) * 2 + factor) // (2 * factor))
     top = counts[:, :, 0].sum(axis=1)
     bottom = counts[:, :, -1].sum(axis=1)
-    e = [
-        Fraction(int(t), int(c)) if c else Fraction(0)
-        for t, c in zip(top, total_grades, strict=True)
-    ]
-    u = [Fraction(int(t), int(c)) if c else Fraction(0) for t, c in zip(bottom, total_grades,
-                                                                         strict=True)]  # fmt: skip
+    limit = spec.ballot.bottom_limit
+    too_low = bottom * limit.denominator > total_grades * limit.numerator
+    short = facts.cand_months[members] < spec.min_months_in_post
     reasons: list[list[str]] = [[] for _ in range(n)]
     veto_names = scheme.veto_kinds
-    for at, i in enumerate(members):
-        for kind, note in facts.vetoes.get(int(i), []):
-            reasons[at].append(
-                f"一票否决：{veto_names.get(kind, kind)}" + (f"（{note}）" if note else "")
-            )
-        if facts.cand_months[i] < spec.min_months_in_post:
-            reasons[at].append(f"年度内任职不满 {spec.min_months_in_post} 个月")
-        if u[at] > spec.ballot.bottom_limit:
-            reasons[at].append(f"“{spec.ballot.grades[-1]}”票占比超过 {spec.ballot.bottom_limit}")
-        if "P" in incomplete[at]:
-            reasons[at].append("缺少有效的述职评分（待工作专班处理）")
-        if "M" in incomplete[at]:
-            reasons[at].append("缺少有效的测评票（待工作专班处理）")
+    # Only the candidates a rule applies to are visited: the loops do not grow with n.
+    for i in sorted(facts.vetoes):
+        if local[i] >= 0:
+            for kind, note in facts.vetoes[i]:
+                reason = f"一票否决：{veto_names.get(kind, kind)}" + (f"（{note}）" if note else "")
+                reasons[int(local[i])].append(reason)
+    rules = [
+        (short, f"年度内任职不满 {spec.min_months_in_post} 个月"),
+        (too_low, f"“{spec.ballot.grades[-1]}”票占比超过 {spec.ballot.bottom_limit}"),
+        (r == 0, "缺少有效的述职评分（待工作专班处理）"),
+        (total_grades == 0, "缺少有效的测评票（待工作专班处理）"),
+    ]
+    for applies, reason in rules:
+        for at in np.flatnonzero(applies):
+            reasons[at].append(reason)
     details["overseen"] = overseen
     return CategoryResult(
         key=CATEGORIES[key], spec=spec, members=members, k=k, p=p, m=m, b=b, d=d,
-        s=s.astype(np.int64), e=e, u=u, panel_judges=r, ballots_counted=total_grades,
+        s=s.astype(np.int64), top=top, bottom=bottom, panel_judges=r, ballots_counted=total_grades,
         incomplete=incomplete, reasons=reasons, details=details,
     )  # fmt: skip
 
@@ -504,7 +525,9 @@ def _team_bottom(facts: Facts, teams: CategoryResult | None) -> set[int] | None:
 
 
 def _sort_keys(result: CategoryResult) -> list[np.ndarray]:
-    e_keys = np.array([float(x) for x in result.e])  # equal fractions give equal floats
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # equal fractions give equal floats: IEEE division is correctly rounded
+        e_keys = np.where(result.ballots_counted > 0, result.top / result.ballots_counted, 0.0)
     keys = {"K": result.k, "M": result.m, "P": result.p, "e": e_keys}
     return [-result.s.astype(np.float64)] + [
         -keys[name].astype(np.float64) for name in result.spec.tie_break

@@ -23,26 +23,21 @@ def _num(value: float) -> str:
     return f"{value:.6f}".rstrip("0").rstrip(".") if np.isfinite(value) else ""
 
 
-def breakdown(result: Result, category: CategoryResult, at: int) -> dict[str, Any]:
-    """Which inputs, rules and weights made each number of one candidate."""
+def unit_breakdown(result: Result, u: int) -> dict[str, Any]:
+    """The unit's indicators and process records: what its team, leader and deputies share."""
     scheme, facts, q = result.scheme, result.facts, result.quantified
-    spec = category.spec
-    i = int(category.members[at])
-    u = int(facts.cand_unit[i])
-    chosen = category.details["overseen"].get(at)
     indicators = []
     for j, ind in enumerate(scheme.indicators):
-        if chosen is not None and j not in chosen:
-            continue
         growth = q.growth[u, j]
+        defined = bool(np.isfinite(growth))
         indicators.append({
             "indicator": ind.id, "name": ind.name, "points": str(ind.points),
             "actual": _num(facts.actual[u, j]), "plan": _num(facts.plan[u, j]),
             "prior": _num(facts.prior[u, j]),
             "completion": _num(q.completion[u, j]), "completion_part": _num(q.s_a[u, j]),
-            "growth": _num(growth) if np.isfinite(growth) else "undefined (prior year 0)",
-            "growth_part": _num(q.s_b[u, j]) if np.isfinite(growth) else "",
-            "growth_rank": int(q.growth_rank[u, j]) if np.isfinite(growth) else None,
+            "growth": _num(growth) if defined else "undefined (prior year 0)",
+            "growth_part": _num(q.s_b[u, j]) if defined else "",
+            "growth_rank": int(q.growth_rank[u, j]) if defined else None,
             "method": ind.growth_method, "alpha": str(ind.alpha), "score": _num(q.s[u, j]),
         })  # fmt: skip
     records = []
@@ -51,6 +46,26 @@ def breakdown(result: Result, category: CategoryResult, at: int) -> dict[str, An
         records.append({"type": record.type, "name": record.name, "expected": record.expected,
                         "on_time": int(facts.records_on_time[u, k]), "missing": missing,
                         "late": late})  # fmt: skip
+    return {"K": _num(q.k_unit[u]), "indicators": indicators,
+            "process": {"points": str(scheme.process_points), "score": _num(q.s_proc[u]),
+                        "records": records}}  # fmt: skip
+
+
+def breakdown(result: Result, category: CategoryResult, at: int) -> dict[str, Any]:
+    """Which inputs, rules and weights made each number of one candidate.
+
+    K's inputs are the unit's (`unit_breakdown`); a deputy who oversees indicators
+    names them here.
+    """
+    scheme, facts = result.scheme, result.facts
+    spec = category.spec
+    i = int(category.members[at])
+    u = int(facts.cand_unit[i])
+    chosen = category.details["overseen"].get(at)
+    k_rule: dict[str, Any] = {"rule": "unit", "unit": facts.unit_ids[u]}
+    if chosen is not None:
+        k_rule = {"rule": "overseen indicators + process", "unit": facts.unit_ids[u],
+                  "indicators": [scheme.indicators[j].id for j in chosen]}  # fmt: skip
     panel: dict[str, Any] = {"judges": int(category.panel_judges[at]), "mode": spec.panel.mode,
                              "trimmed": bool(category.panel_judges[at] > spec.panel.trim_above)}  # fmt: skip
     if spec.panel.mode == "score":
@@ -75,13 +90,10 @@ def breakdown(result: Result, category: CategoryResult, at: int) -> dict[str, An
                  for m, item in enumerate(scheme.deduction_items) if facts.deduction_counts[i, m]}  # fmt: skip
     w = spec.weights
     return {
-        "K": {"rule": "unit" if chosen is None else "overseen indicators + process",
-              "indicators": indicators, "process": {"points": str(scheme.process_points),
-                                                    "score": _num(q.s_proc[u]),
-                                                    "records": records}},
+        "K": k_rule,
         "P": panel,
-        "M": {"groups": groups, "excellence_rate": _rate(category.e[at]),
-              "bottom_rate": _rate(category.u[at]), "grades_counted": int(category.ballots_counted[at])},
+        "M": {"groups": groups, "excellence_rate": _rate(category.e(at)),
+              "bottom_rate": _rate(category.u(at)), "grades_counted": int(category.ballots_counted[at])},
         "B": {"events": bonus, "max": str(scheme.bonus_max)},
         "D": {"events": deduction},
         "S": f"{w['K']}×{cents_text(category.k[at])} + {w['P']}×{cents_text(category.p[at])} + "
@@ -100,7 +112,7 @@ def candidate_row(result: Result, category: CategoryResult, at: int, *, explain:
         "K": cents_text(category.k[at]), "P": cents_text(category.p[at]),
         "M": cents_text(category.m[at]), "B": cents_text(category.b[at]),
         "D": cents_text(category.d[at]), "S": cents_text(category.s[at]),
-        "excellence_rate": _rate(category.e[at]), "bottom_rate": _rate(category.u[at]),
+        "excellence_rate": _rate(category.e(at)), "bottom_rate": _rate(category.u(at)),
         "rank": int(category.rank[at]), "tied": bool(category.tied[at]),
         "eligible": not category.reasons[at], "reasons": category.reasons[at],
         "incomplete": category.incomplete[at], "awarded": bool(category.awarded[at]),
@@ -130,15 +142,21 @@ def to_document(result: Result, *, explain: bool = True) -> dict[str, Any]:
             "void_ballots": category.details["void_ballots"],
             "candidates": rows,
         }  # fmt: skip
-    return {
+    document: dict[str, Any] = {
         "engine_version": ENGINE_VERSION, "scheme_version": result.scheme.version,
         "scheme_hash": result.scheme.source_hash, "input_hash": result.facts.input_hash,
         "year": result.facts.year, "categories": categories,
     }  # fmt: skip
+    if explain:
+        document["units"] = {
+            uid: unit_breakdown(result, u) for u, uid in enumerate(result.facts.unit_ids)
+        }
+    return document
 
 
 def to_json(document: dict[str, Any]) -> str:
-    return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    """Compact and with sorted keys: the same document always gives the same bytes."""
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
 def ranking_table(result: Result) -> str:
@@ -177,17 +195,20 @@ def explain_lines(result: Result, candidate_id: str) -> str:
     b = row["breakdown"]
     out = [f"{row['name']}（{row['id']}，{category.spec.name}，{row['unit']}）",
            f"综合得分 S = {b['S']}", f"名次 {row['rank']}{'（并列）' if row['tied'] else ''}"]  # fmt: skip
-    out.append(
-        f"\nK 量化计分 {row['K']}（{'镇街指标' if b['K']['rule'] == 'unit' else '分管指标 + 过程记录'}）"
-    )
-    for ind in b["K"]["indicators"]:
+    unit = unit_breakdown(result, int(result.facts.cand_unit[category.members[at]]))
+    chosen = b["K"].get("indicators")
+    rule = "镇街指标" if chosen is None else "分管指标 + 过程记录"
+    out.append(f"\nK 量化计分 {row['K']}（{rule}）")
+    for ind in unit["indicators"]:
+        if chosen is not None and ind["indicator"] not in chosen:
+            continue
         out.append(
             f"  {ind['name']}：实际 {ind['actual']} / 计划 {ind['plan']} → 完成率 {ind['completion']}，"
             f"完成分 {ind['completion_part']}；上年 {ind['prior']} → 增幅 {ind['growth']}，"
             f"增幅分 {ind['growth_part'] or '—'}（{ind['method']}）；α={ind['alpha']} → {ind['score']}"
             f" / {ind['points']} 分"
         )
-    proc = b["K"]["process"]
+    proc = unit["process"]
     out.append(f"  过程记录：{proc['score']} / {proc['points']} 分")
     for record in proc["records"]:
         extra = ""

@@ -101,7 +101,9 @@ def krippendorff_alpha_ordinal(counts: np.ndarray) -> float | None:
     return float(1 - observed / expected) if expected else None
 
 
-def _panel_table(result: Result, category: CategoryResult) -> tuple[np.ndarray, list[int], np.ndarray]:
+def _panel_table(
+    result: Result, category: CategoryResult
+) -> tuple[np.ndarray, list[int], np.ndarray]:
     """Totals of the valid sheets that scored every candidate: judges × candidates × dims."""
     facts = result.facts
     details = category.details.get("panel_cells")
@@ -192,7 +194,11 @@ def _weight_sensitivity(result: Result, category: CategoryResult) -> dict[str, A
         return None
     order = [int(i) for i in category.order]
     last = max(awarded, key=order.index)
-    after = [i for i in order[order.index(int(last)) + 1:] if category.eligible[i] and not category.awarded[i]]
+    after = [
+        i
+        for i in order[order.index(int(last)) + 1 :]
+        if category.eligible[i] and not category.awarded[i]
+    ]
     if not after:
         return None
     first_out = after[0]
@@ -204,7 +210,9 @@ def _weight_sensitivity(result: Result, category: CategoryResult) -> dict[str, A
         others = [y for y in ("K", "P", "M") if y != x]
         rest = 1 - weights[x]
 
-        def line(i: int, x: str = x, others: list[str] = others, rest: float = rest) -> tuple[float, float]:
+        def line(
+            i: int, x: str = x, others: list[str] = others, rest: float = rest
+        ) -> tuple[float, float]:
             # S_i(t) = t·X_i + (1 − t)/rest · Σ w_Y Y_i + extra_i = α + β t
             mix = sum(weights[y] * parts[y][i] for y in others) / rest if rest else 0.0
             return mix + extra[i], parts[x][i] - mix
@@ -214,7 +222,12 @@ def _weight_sensitivity(result: Result, category: CategoryResult) -> dict[str, A
             continue
         t = (a2 - a1) / (b1 - b2)
         if 0 <= t <= 1 and (best is None or abs(t - weights[x]) < abs(best["change"])):
-            best = {"weight": x, "from": weights[x], "to": round(t, 6), "change": round(t - weights[x], 6)}
+            best = {
+                "weight": x,
+                "from": weights[x],
+                "to": round(t, 6),
+                "change": round(t - weights[x], 6),
+            }
     ids = result.facts.cand_ids
     return {"last_awarded": ids[int(category.members[last])],
             "first_left_out": ids[int(category.members[first_out])], "swap": best}  # fmt: skip
@@ -282,7 +295,9 @@ def _duplicate_ballots(result: Result) -> list[dict[str, Any]]:
     for b, c, g in zip(ballots, facts.bcell_cand[order], facts.bcell_grade[order], strict=True):
         keys[int(b)].append((int(c), int(g)))
     found = []
-    by_session: dict[int, dict[tuple[tuple[int, int], ...], list[int]]] = defaultdict(lambda: defaultdict(list))
+    by_session: dict[int, dict[tuple[tuple[int, int], ...], list[int]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     for b, cells in keys.items():
         by_session[int(facts.ballot_session[b])][tuple(cells)].append(b)
     for session, clusters in by_session.items():
@@ -300,7 +315,9 @@ def _duplicate_ballots(result: Result) -> list[dict[str, Any]]:
             p_same *= sum((k / total) ** 2 for k in grades.values())
         expected_pairs = n * (n - 1) / 2 * p_same
         observed_pairs = sum(len(v) * (len(v) - 1) / 2 for v in clusters.values())
-        if observed_pairs <= max(5 * expected_pairs, expected_pairs + 3 * math.sqrt(expected_pairs) + 1):
+        if observed_pairs <= max(
+            5 * expected_pairs, expected_pairs + 3 * math.sqrt(expected_pairs) + 1
+        ):
             continue
         for members in clusters.values():
             if len(members) >= 3:

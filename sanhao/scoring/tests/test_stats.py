@@ -75,14 +75,19 @@ def test_it_gives_rank_intervals_and_quota_probabilities_that_make_sense():
 
 def test_it_finds_the_weight_that_swaps_the_quota_boundary():
     result = run(SCHEME, _district())
-    sens = statistics(result, replicates=50, dirichlet_draws=50)["categories"]["deputy"]["weight_sensitivity"]
+    sens = statistics(result, replicates=50, dirichlet_draws=50)["categories"]["deputy"][
+        "weight_sensitivity"
+    ]
     swap = sens["swap"]
     deputy = result.categories["deputy"]
     ids = [result.facts.cand_ids[i] for i in deputy.members]
     a, b = ids.index(sens["last_awarded"]), ids.index(sens["first_left_out"])
     weights = {k: float(v) for k, v in SCHEME.categories["deputy"].weights.items()}
     rest = 1 - weights[swap["weight"]]
-    new = {k: (swap["to"] if k == swap["weight"] else v * (1 - swap["to"]) / rest) for k, v in weights.items()}
+    new = {
+        k: (swap["to"] if k == swap["weight"] else v * (1 - swap["to"]) / rest)
+        for k, v in weights.items()
+    }
 
     def s(i):
         return (new["K"] * deputy.k[i] + new["P"] * deputy.p[i] + new["M"] * deputy.m[i]
@@ -101,7 +106,9 @@ def test_it_flags_a_lenient_judge_a_straight_liner_and_own_unit_favouritism():
     team_sheets[1]["scores"]["T-u5"] = [18, 18, 18, 19]  # not void: one total differs
     team_sheets[2]["judge_unit"] = "u3"
     team_sheets[2]["scores"]["T-u3"] = [25, 25, 25, 25]
-    team_sheets[2]["scores"] = {k: ([10] * 4 if k != "T-u3" else v) for k, v in team_sheets[2]["scores"].items()}
+    team_sheets[2]["scores"] = {
+        k: ([10] * 4 if k != "T-u3" else v) for k, v in team_sheets[2]["scores"].items()
+    }
     result = run(SCHEME, doc)
     flags = {f["judge"]: f["flags"] for f in statistics(result, replicates=20, dirichlet_draws=20)
              ["categories"]["team"]["judge_flags"]}  # fmt: skip

@@ -1,0 +1,161 @@
+"""Benchmark of the scoring engine at three scales: `make bench`.
+
+Each scale runs in its own process, so that its peak memory is its own. Per stage it
+prints wall time and peak resident memory; beside them, the ballot and panel
+aggregation of the engine against the same aggregation as one DuckDB query.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+SCALES = {
+    # name: (units, voters per unit, judges per category, statistics?, breakdown in the file?)
+    "district": (13, 100, 9, True, True),
+    "province": (1_237, 100, 9, False, True),
+    "nation": (38_741, 100, 9, False, False),
+}
+TARGETS = {"district": 1.0, "province": 3.0, "nation": 60.0}
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def one_scale(name: str) -> dict[str, Any]:
+    import duckdb
+    import numpy as np
+    from generate import build
+    from reference import aggregate, register
+    from tqdm import tqdm
+
+    from sanhao.scoring import engine
+    from sanhao.scoring.arrays import load_arrays, save_arrays, validate_arrays
+    from sanhao.scoring.report import to_document, to_json
+    from sanhao.scoring.scheme import load_scheme
+    from sanhao.scoring.stats import statistics
+
+    units, voters, judges, with_stats, explain = SCALES[name]
+    scheme = load_scheme()
+    figures: dict[str, Any] = {"scale": name, "stages": {}}
+    stages = ["generate", "load", "validate", "compute", "statistics", "write", "reference"]
+    bar = tqdm(stages, desc=name, disable=name == "district", leave=False, file=sys.stderr)
+    with tempfile.TemporaryDirectory() as tmp:
+
+        def stage(label: str, fn: Any) -> Any:
+            bar.set_postfix_str(label)
+            start = time.perf_counter()
+            value = fn()
+            figures["stages"][label] = {"seconds": time.perf_counter() - start, "peak_mb": peak_mb()}
+            bar.update(1)
+            return value
+
+        facts = stage("generate", lambda: build(scheme, units, voters=voters, judges=judges))
+        figures["candidates"] = facts.n_candidates
+        figures["ballot_cells"] = len(facts.bcell_cand)
+        figures["panel_cells"] = len(facts.cell_cand)
+        path = Path(tmp) / "facts.npz"
+        save_arrays(facts, path)
+        del facts
+        facts = stage("load", lambda: load_arrays(path))
+        problems = stage("validate", lambda: validate_arrays(facts, scheme))
+        assert not problems, problems
+        result = stage("compute", lambda: engine.compute(scheme, facts))
+        if with_stats:
+            stats = stage("statistics", lambda: statistics(result, replicates=2000, dirichlet_draws=2000))
+        else:
+            stats = None
+            bar.update(1)
+
+        def write() -> int:
+            document = to_document(result, explain=explain)
+            if stats is not None:
+                document["statistics"] = stats
+            text = to_json(document)
+            (Path(tmp) / "result.json").write_text(text, encoding="utf-8")
+            return len(text.encode())
+
+        figures["result_bytes"] = stage("write", write)
+        # The aggregation both ways: the engine's panel and ballot steps, and one SQL query.
+        details: dict[str, Any] = {}
+
+        def engine_aggregation() -> np.ndarray:
+            p = np.zeros(facts.n_candidates)
+            m = np.zeros(facts.n_candidates)
+            for key, cat in enumerate(("team", "leader", "deputy")):
+                members = np.flatnonzero(facts.cand_category == key)
+                local = np.full(facts.n_candidates, -1, dtype=np.int64)
+                local[members] = np.arange(len(members))
+                spec = scheme.categories[cat]
+                p[members] = engine._panel(spec, key, facts, members, local, details)[0]
+                m[members] = engine._ballots(spec, key, facts, members, local, details)[0]
+            return np.stack([p, m], axis=1)
+
+        start = time.perf_counter()
+        ours = engine_aggregation()
+        figures["engine_aggregation_s"] = time.perf_counter() - start
+        con = duckdb.connect()
+        con.execute(f"SET threads = {os.cpu_count() or 1}")
+        register(con, scheme, facts)
+        theirs = stage("reference", lambda: aggregate(con))
+        figures["duckdb_aggregation_s"] = figures["stages"]["reference"]["seconds"]
+        cand = theirs[:, 0].astype(np.int64)
+        figures["agree"] = bool(np.allclose(ours[cand], theirs[:, 1:], atol=1e-9)) and len(cand) == facts.n_candidates
+    bar.close()
+    figures["peak_mb"] = peak_mb()
+    return figures
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    out = ["", "scale      candidates  ballot cells  stage        seconds   peak MB",
+           "---------  ----------  ------------  ----------  --------  --------"]  # fmt: skip
+    for r in rows:
+        first = True
+        for label, st in r["stages"].items():
+            lead = f"{r['scale']:<9}  {r['candidates']:>10,}  {r['ballot_cells']:>12,}" if first else " " * 35
+            out.append(f"{lead}  {label:<10}  {st['seconds']:>8.3f}  {st['peak_mb']:>8.0f}")
+            first = False
+        core = sum(r["stages"][s]["seconds"] for s in ("load", "validate", "compute", "statistics", "write")
+                   if s in r["stages"])  # fmt: skip
+        ratio = r["engine_aggregation_s"] / r["duckdb_aggregation_s"]
+        out.append(f"{'':35}  total       {core:>8.3f}  target < {TARGETS[r['scale']]:.0f} s: "
+                   f"{'met' if core < TARGETS[r['scale']] else 'MISSED'}")  # fmt: skip
+        out.append(f"{'':35}  aggregation: engine {r['engine_aggregation_s']:.3f} s, DuckDB "
+                   f"{r['duckdb_aggregation_s']:.3f} s, ratio engine/DuckDB {ratio:.2f} "
+                   f"(target ≤ 2), results agree: {'yes' if r['agree'] else 'NO'}")  # fmt: skip
+        out.append("")
+    return "\n".join(out)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", choices=list(SCALES))
+    parser.add_argument("--only", nargs="*", choices=list(SCALES), default=list(SCALES))
+    args = parser.parse_args()
+    if args.scale:
+        print(json.dumps(one_scale(args.scale)))
+        return 0
+    rows = []
+    for name in args.only:
+        done = subprocess.run([sys.executable, __file__, "--scale", name], stdout=subprocess.PIPE,
+                              text=True, check=True)  # fmt: skip
+        rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    print(table(rows))
+    print(f"machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
