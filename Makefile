@@ -38,5 +38,9 @@ lint: setup
 test: lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+bench: setup
+	$(PY) -m pip install --quiet -e ".[dev,bench]"
+	$(PY) bench/run.py
+
 clean:
 	rm -rf $(VENV) node_modules sanhao/static/vendor staticfiles
