@@ -28,7 +28,9 @@ def build(scheme: Scheme, units: int, *, voters: int = 100, judges: int = 9,
     oversees = {int(i): (int(i) % n_j,) for i in deputies_idx[::3]}
     plan = np.round(rng.uniform(5, 50, (units, n_j)), 2)
     prior = np.round(plan * rng.uniform(0.7, 1.0, (units, n_j)), 2)
-    actual = np.round(plan * rng.uniform(0.75, 1.15, (units, n_j)) * (1 + 0.1 * quality[:, None]), 2)
+    actual = np.round(
+        plan * rng.uniform(0.75, 1.15, (units, n_j)) * (1 + 0.1 * quality[:, None]), 2
+    )
     records = np.minimum(rng.binomial(12, 0.9, (units, len(scheme.records))), 12).astype(np.int32)
     cand_quality = quality[cand_unit] + rng.normal(0, 0.5, n_c)
     # Panel: every judge scores every candidate of a category on its four dimensions.
@@ -43,7 +45,9 @@ def build(scheme: Scheme, units: int, *, voters: int = 100, judges: int = 9,
     leniency = rng.uniform(-1.5, 1.5, len(sheet_category))
     base = 20 + 2 * cand_quality[cell_cand] + leniency[cell_sheet]
     width = max(len(c.dimensions) for c in scheme.categories.values())
-    cell_scores = np.clip(np.round(base[:, None] + rng.uniform(-2, 2, (len(cell_cand), width))), 0, 25)
+    cell_scores = np.clip(
+        np.round(base[:, None] + rng.uniform(-2, 2, (len(cell_cand), width))), 0, 25
+    )
     # Ballots: each unit's voters grade that unit's team, leader and deputies.
     n_groups = len(scheme.categories["team"].ballot.groups)
     n_b = units * voters
@@ -52,9 +56,13 @@ def build(scheme: Scheme, units: int, *, voters: int = 100, judges: int = 9,
     b_start = np.concatenate([[0], np.cumsum(cells_per)[:-1]])
     total = int(cells_per.sum())
     bcell_ballot = np.repeat(np.arange(n_b, dtype=np.int32), cells_per)
-    bcell_cand = (start[ballot_unit][bcell_ballot] + np.arange(total) - b_start[bcell_ballot]).astype(np.int32)
+    bcell_cand = (
+        start[ballot_unit][bcell_ballot] + np.arange(total) - b_start[bcell_ballot]
+    ).astype(np.int32)
     roll = rng.random(total, dtype=np.float32) - 0.1 * cand_quality[bcell_cand].astype(np.float32)
-    bcell_grade = np.select([roll < 0.03, roll < 0.25, roll < 0.8, roll < 0.95], [-1, 0, 1, 2], 3).astype(np.int8)
+    bcell_grade = np.select(
+        [roll < 0.03, roll < 0.25, roll < 0.8, roll < 0.95], [-1, 0, 1, 2], 3
+    ).astype(np.int8)
     del roll
     ids = [f"c{i}" for i in range(n_c)]
     return Facts(

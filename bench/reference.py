@@ -82,8 +82,12 @@ def register(con: duckdb.DuckDBPyConnection, scheme: Scheme, facts: Facts) -> No
         top, high = Fraction(spec.ballot.top_share), Fraction(spec.panel.void_high_share)
         rules.append((key, top.numerator, top.denominator, float(spec.panel.void_high_total),
                       high.numerator, high.denominator, spec.panel.trim_above))  # fmt: skip
-    tables["points"] = dict(zip(["category", "grade", "pts"], map(np.array, zip(*points, strict=True)), strict=True))
-    tables["weights"] = dict(zip(["category", "grp", "w"], map(np.array, zip(*weights, strict=True)), strict=True))
+    tables["points"] = dict(
+        zip(["category", "grade", "pts"], map(np.array, zip(*points, strict=True)), strict=True)
+    )
+    tables["weights"] = dict(
+        zip(["category", "grp", "w"], map(np.array, zip(*weights, strict=True)), strict=True)
+    )
     tables["rules"] = dict(zip(["category", "top_num", "top_den", "high", "high_num", "high_den", "trim_above"],
                                map(np.array, zip(*rules, strict=True)), strict=True))  # fmt: skip
     for name, columns in tables.items():
@@ -93,4 +97,3 @@ def register(con: duckdb.DuckDBPyConnection, scheme: Scheme, facts: Facts) -> No
 def aggregate(con: duckdb.DuckDBPyConnection) -> np.ndarray:
     table = con.execute(QUERY).fetchnumpy()
     return np.stack([table["cand"], table["p"], table["m"]], axis=1)
-

@@ -58,7 +58,10 @@ def one_scale(name: str) -> dict[str, Any]:
             bar.set_postfix_str(label)
             start = time.perf_counter()
             value = fn()
-            figures["stages"][label] = {"seconds": time.perf_counter() - start, "peak_mb": peak_mb()}
+            figures["stages"][label] = {
+                "seconds": time.perf_counter() - start,
+                "peak_mb": peak_mb(),
+            }
             bar.update(1)
             return value
 
@@ -74,7 +77,9 @@ def one_scale(name: str) -> dict[str, Any]:
         assert not problems, problems
         result = stage("compute", lambda: engine.compute(scheme, facts))
         if with_stats:
-            stats = stage("statistics", lambda: statistics(result, replicates=2000, dirichlet_draws=2000))
+            stats = stage(
+                "statistics", lambda: statistics(result, replicates=2000, dirichlet_draws=2000)
+            )
         else:
             stats = None
             bar.update(1)
@@ -112,7 +117,10 @@ def one_scale(name: str) -> dict[str, Any]:
         theirs = stage("reference", lambda: aggregate(con))
         figures["duckdb_aggregation_s"] = figures["stages"]["reference"]["seconds"]
         cand = theirs[:, 0].astype(np.int64)
-        figures["agree"] = bool(np.allclose(ours[cand], theirs[:, 1:], atol=1e-9)) and len(cand) == facts.n_candidates
+        figures["agree"] = (
+            bool(np.allclose(ours[cand], theirs[:, 1:], atol=1e-9))
+            and len(cand) == facts.n_candidates
+        )
     bar.close()
     figures["peak_mb"] = peak_mb()
     return figures
@@ -124,7 +132,11 @@ def table(rows: list[dict[str, Any]]) -> str:
     for r in rows:
         first = True
         for label, st in r["stages"].items():
-            lead = f"{r['scale']:<9}  {r['candidates']:>10,}  {r['ballot_cells']:>12,}" if first else " " * 35
+            lead = (
+                f"{r['scale']:<9}  {r['candidates']:>10,}  {r['ballot_cells']:>12,}"
+                if first
+                else " " * 35
+            )
             out.append(f"{lead}  {label:<10}  {st['seconds']:>8.3f}  {st['peak_mb']:>8.0f}")
             first = False
         core = sum(r["stages"][s]["seconds"] for s in ("load", "validate", "compute", "statistics", "write")

@@ -82,7 +82,7 @@ def load_arrays(path: str | Path) -> Facts:
     return Facts(
         year=meta["year"], ind_exact=exact, records_detail={},
         oversees={int(k): tuple(v) for k, v in meta["oversees"].items()},
-        vetoes={int(k): [tuple(x) for x in v] for k, v in meta["vetoes"].items()},  # type: ignore[misc]
+        vetoes={int(k): [(str(x[0]), str(x[1])) for x in v] for k, v in meta["vetoes"].items()},
         ballot_ids=NumberedIds("B", meta["ballots"]), **fields,
     )  # fmt: skip
 
@@ -92,7 +92,7 @@ def validate_arrays(facts: Facts, scheme: Scheme) -> list[Problem]:
     out = Collector()
     n_u, n_c = len(facts.unit_ids), len(facts.cand_ids)
 
-    def check(bad: np.ndarray, where: str, message: str) -> None:
+    def check(bad: Any, where: str, message: str) -> None:
         for row in np.flatnonzero(bad)[:5]:
             out.add(f"{where}[{row}]", message)
 
@@ -105,10 +105,15 @@ def validate_arrays(facts: Facts, scheme: Scheme) -> list[Problem]:
     check((facts.plan <= 0).any(axis=1), "facts.indicators.plan", "年度计划应大于 0")
     check((facts.actual < 0).any(axis=1), "facts.indicators.actual", "实际完成不能为负")
     check((facts.cell_cand < 0) | (facts.cell_cand >= n_c), "facts.panel.cells", "未知的候选对象")
+    check((facts.cell_sheet < 0) | (facts.cell_sheet >= len(facts.sheet_ids)), "facts.panel.cells",
+          "未知的评分表")  # fmt: skip
+    # Out-of-range references are reported above; clip them to look up the rest safely.
+    sheet_of = facts.sheet_category[np.clip(facts.cell_sheet, 0, max(len(facts.sheet_ids) - 1, 0))]
+    grade_cat = facts.cand_category[np.clip(facts.bcell_cand, 0, max(n_c - 1, 0))]
     for key, category in enumerate(CATEGORIES):
         spec = scheme.categories[category]
         if spec.panel.mode == "score":
-            in_cat = facts.sheet_category[facts.cell_sheet] == key
+            in_cat = sheet_of == key
             dims = facts.cell_scores[in_cat, : len(spec.dimensions)]
             wrong = ~((dims >= 0) & (dims <= float(spec.panel.dimension_max))).all(axis=1)
             check(
@@ -116,7 +121,7 @@ def validate_arrays(facts: Facts, scheme: Scheme) -> list[Problem]:
                 f"facts.panel.{category}.cells",
                 f"分数应在 0 到 {spec.panel.dimension_max} 之间",
             )
-        grades = facts.bcell_grade[facts.cand_category[facts.bcell_cand] == key]
+        grades = facts.bcell_grade[grade_cat == key]
         check((grades < -1) | (grades >= len(spec.ballot.grades)), f"facts.ballots.{category}.cells",
               "未知的等次")  # fmt: skip
     check(

@@ -9,7 +9,6 @@ and S is computed in integers from the rounded components.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -146,10 +145,7 @@ class ExactK:
     def s(self, u: int, j: int) -> Fraction:
         ind = self.scheme.indicators[j]
         a, p, _y = (Fraction(v) for v in self.facts.ind_exact[(u, j)])
-        if ind.lower_is_better:
-            c = Fraction(1) if a == 0 else p / a
-        else:
-            c = a / p
+        c = (Fraction(1) if a == 0 else p / a) if ind.lower_is_better else a / p
         w = Fraction(ind.points)
         s_a = w * min(max(c, Fraction(0)), Fraction(1))
         g = self.growth[(u, j)]
@@ -473,11 +469,11 @@ def _category(scheme: Scheme, spec: Category, key: int, facts: Facts, q: Quantif
     b = _capped_cents(facts.bonus_counts[members], scheme.bonus_items, scheme.bonus_max)
     d = _capped_cents(facts.deduction_counts[members], scheme.deduction_items, scheme.deduction_max)
     incomplete: list[list[str]] = [[] for _ in range(n)]
-    for at in np.flatnonzero(r == 0):
+    for at in np.flatnonzero(r == 0).tolist():
         incomplete[at].append("P")
         p[at] = 0
     total_grades = counts.sum(axis=(1, 2))
-    for at in np.flatnonzero(total_grades == 0):
+    for at in np.flatnonzero(total_grades == 0).tolist():
         incomplete[at].append("M")
         m[at] = 0
     # S from the rounded components, in integers: weights over a power of ten.
@@ -504,7 +500,7 @@ def _category(scheme: Scheme, spec: Category, key: int, facts: Facts, q: Quantif
         (total_grades == 0, "缺少有效的测评票（待工作专班处理）"),
     ]
     for applies, reason in rules:
-        for at in np.flatnonzero(applies):
+        for at in np.flatnonzero(applies).tolist():
             reasons[at].append(reason)
     details["overseen"] = overseen
     return CategoryResult(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -52,7 +53,7 @@ class Facts:
     session_invited: np.ndarray  # int64
     session_issued: np.ndarray  # int64
     session_returned: np.ndarray  # int64
-    ballot_ids: list[str]
+    ballot_ids: Sequence[str]
     ballot_session: np.ndarray  # int32
     ballot_group: np.ndarray  # int8 index into the category's groups (same for all)
     bcell_ballot: np.ndarray  # int32
@@ -106,6 +107,12 @@ def _list(data: dict[str, Any], key: str, out: Collector) -> list[tuple[str, dic
     return rows
 
 
+def _text(entry: dict[str, Any], key: str) -> str:
+    """A reference to another record, as text ("" when absent: then unknown everywhere)."""
+    value = entry.get(key)
+    return value if isinstance(value, str) else ""
+
+
 def _number(entry: dict[str, Any], key: str, where: str, out: Collector,
             *, required: bool = True) -> Decimal | None:  # fmt: skip
     if key not in entry or entry[key] is None:
@@ -154,7 +161,7 @@ def parse_facts(data: dict[str, Any], scheme: Scheme, out: Collector) -> Facts:
         if cat not in CATEGORIES:
             out.add(f"{where}.category", f"未知的类别：{cat!r}（应为 team / leader / deputy）")
             cat = "team"
-        unit = entry.get("unit")
+        unit = _text(entry, "unit")
         if unit not in units:
             out.add(f"{where}.unit", f"未知的镇街：{unit!r}")
         index = len(cands)
@@ -178,7 +185,7 @@ def parse_facts(data: dict[str, Any], scheme: Scheme, out: Collector) -> Facts:
     prior = np.full((n_u, n_j), np.nan)
     exact: dict[tuple[int, int], tuple[Decimal, Decimal, Decimal]] = {}
     for where, entry in _list(data, "indicators", out):
-        u, j = units.get(entry.get("unit")), ind_index.get(entry.get("indicator"))
+        u, j = units.get(_text(entry, "unit")), ind_index.get(_text(entry, "indicator"))
         if u is None:
             out.add(f"{where}.unit", f"未知的镇街：{entry.get('unit')!r}")
         if j is None:
@@ -204,21 +211,21 @@ def parse_facts(data: dict[str, Any], scheme: Scheme, out: Collector) -> Facts:
     types = {r.type: k for k, r in enumerate(scheme.records)}
     held: dict[tuple[int, int], dict[int, bool]] = {}
     for where, entry in _list(data, "records", out):
-        u, k = units.get(entry.get("unit")), types.get(entry.get("type"))
+        u, kind = units.get(_text(entry, "unit")), types.get(_text(entry, "type"))
         if u is None:
             out.add(f"{where}.unit", f"未知的镇街：{entry.get('unit')!r}")
-        if k is None:
+        if kind is None:
             out.add(f"{where}.type", f"未知的记录类型：{entry.get('type')!r}")
         period = entry.get("period")
-        if u is None or k is None:
+        if u is None or kind is None:
             continue
-        expected = scheme.records[k].expected
+        expected = scheme.records[kind].expected
         if isinstance(period, bool) or not isinstance(period, int) or not 1 <= period <= expected:
             out.add(f"{where}.period", f"期次应为 1 到 {expected} 的整数：{period!r}")
             continue
-        held.setdefault((u, k), {})[period] = held.get((u, k), {}).get(period, False) or bool(
-            entry.get("on_time", True)
-        )
+        # A period reported twice counts once, on time if any report was on time.
+        periods = held.setdefault((u, kind), {})
+        periods[period] = periods.get(period, False) or bool(entry.get("on_time", True))
     on_time = np.zeros((n_u, len(types)), dtype=np.int32)
     detail: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
     for u in range(n_u):
@@ -272,7 +279,10 @@ def parse_facts(data: dict[str, Any], scheme: Scheme, out: Collector) -> Facts:
 
 def _panel(data: dict[str, Any], scheme: Scheme, cands: dict[str, int], units: dict[str, int],
            category: list[int], out: Collector) -> dict[str, Any]:  # fmt: skip
-    ids, judges, judge_units, cats = [], [], [], []
+    ids: list[str] = []
+    judges: list[str] = []
+    judge_units: list[int] = []
+    cats: list[int] = []
     cell_sheet, cell_cand, cell_scores = [], [], []
     seen: set[str] = set()
     width = max((len(c.dimensions) for c in scheme.categories.values()), default=1)
@@ -366,7 +376,9 @@ def _ballots(data: dict[str, Any], scheme: Scheme, cands: dict[str, int], catego
         invited.append(_count(entry, "invited", where, out))
         issued.append(_count(entry, "issued", where, out, invited[-1]))
         returned_given.append(_count(entry, "returned", where, out) if "returned" in entry else -1)
-    ballot_ids, b_session, b_group = [], [], []
+    ballot_ids: list[str] = []
+    b_session: list[int] = []
+    b_group: list[int] = []
     c_ballot, c_cand, c_grade = [], [], []
     seen: set[str] = set()
     for where, entry in _list(data, "ballots", out):
@@ -376,7 +388,10 @@ def _ballots(data: dict[str, Any], scheme: Scheme, cands: dict[str, int], catego
         elif key in seen:
             out.add(f"{where}.id", f"选票编号重复：{key}")
         seen.add(key)
-        session, group = sessions.get(entry.get("session")), group_index.get(entry.get("group"))
+        session, group = (
+            sessions.get(_text(entry, "session")),
+            group_index.get(_text(entry, "group")),
+        )
         if session is None:
             out.add(f"{where}.session", f"未知的测评场次：{entry.get('session')!r}")
         if group is None:
@@ -408,7 +423,10 @@ def _ballots(data: dict[str, Any], scheme: Scheme, cands: dict[str, int], catego
             c_grade.append(code)
     agg: list[tuple[int, int, int, int, int]] = []
     for where, entry in _list(data, "ballot_counts", out):
-        session, group = sessions.get(entry.get("session")), group_index.get(entry.get("group"))
+        session, group = (
+            sessions.get(_text(entry, "session")),
+            group_index.get(_text(entry, "group")),
+        )
         cand = entry.get("candidate")
         if session is None:
             out.add(f"{where}.session", f"未知的测评场次：{entry.get('session')!r}")

@@ -189,11 +189,11 @@ def _components(category: CategoryResult) -> dict[str, np.ndarray]:
 
 def _weight_sensitivity(result: Result, category: CategoryResult) -> dict[str, Any] | None:
     """The smallest change of one weight (others rescaled) that swaps the quota boundary."""
-    awarded = np.flatnonzero(category.awarded)
-    if len(awarded) == 0:
+    awarded = np.flatnonzero(category.awarded).tolist()
+    if not awarded:
         return None
     order = [int(i) for i in category.order]
-    last = max(awarded, key=order.index)
+    last = max(awarded, key=lambda i: order.index(i))
     after = [
         i
         for i in order[order.index(int(last)) + 1 :]
@@ -291,7 +291,7 @@ def _duplicate_ballots(result: Result) -> list[dict[str, Any]]:
         return []
     order = np.lexsort((facts.bcell_cand, facts.bcell_ballot))
     ballots = facts.bcell_ballot[order]
-    keys: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    keys: dict[int, list[tuple[int, int]]] = defaultdict(list)  # ballot → its (candidate, grade)
     for b, c, g in zip(ballots, facts.bcell_cand[order], facts.bcell_grade[order], strict=True):
         keys[int(b)].append((int(c), int(g)))
     found = []
@@ -306,8 +306,8 @@ def _duplicate_ballots(result: Result) -> list[dict[str, Any]]:
             continue
         # Chance that two ballots agree, if voters choose independently with these frequencies.
         freq: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-        for cells, members in clusters.items():
-            for c, g in cells:
+        for pattern, members in clusters.items():
+            for c, g in pattern:
                 freq[c][g] += len(members)
         p_same = 1.0
         for grades in freq.values():

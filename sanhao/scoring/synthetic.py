@@ -91,7 +91,7 @@ def generate(
             doc["panel"].append({"id": f"S-{key}-{r + 1}", "judge": f"J{r + 1}",
                                  "category": key, "scores": scores})  # fmt: skip
     groups = next(iter(scheme.categories.values())).ballot.groups
-    for code, _name_ in units:
+    for code, _unit_name in units:
         session = f"M-{code}"
         doc["sessions"].append(
             {"id": session, "invited": voters_per_unit, "issued": voters_per_unit}

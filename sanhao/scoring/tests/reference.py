@@ -45,10 +45,7 @@ def reference(scheme: Scheme, doc: dict[str, Any]) -> dict[str, dict[str, dict[s
         for u in units:
             row = values[(u, ind.id)]
             a, p = F(row["actual"]), F(row["plan"])
-            if ind.lower_is_better:
-                c = Fraction(1) if a == 0 else p / a
-            else:
-                c = a / p
+            c = (Fraction(1) if a == 0 else p / a) if ind.lower_is_better else a / p
             c = min(max(c, Fraction(0)), Fraction(1))
             w = F(ind.points)
             part_a = w * c
@@ -110,7 +107,7 @@ def reference(scheme: Scheme, doc: dict[str, Any]) -> dict[str, dict[str, dict[s
         counts = {c["id"]: {g: {grade: 0 for grade in spec.ballot.grades} for g in spec.ballot.groups}
                   for c in mine}  # fmt: skip
 
-        def session_ok(sid: str) -> bool:
+        def session_ok(sid: str, spec: Any = spec) -> bool:
             x = sessions[sid]
             returned = x.get(
                 "returned", sum(1 for b in doc.get("ballots", []) if b["session"] == sid)
@@ -149,13 +146,13 @@ def reference(scheme: Scheme, doc: dict[str, Any]) -> dict[str, dict[str, dict[s
                     p += sum(column, Fraction(0)) / len(column)
             p = half_up(p)
             num, den, total, top, bottom = Fraction(0), Fraction(0), 0, 0, 0
-            for gi, g in enumerate(spec.ballot.groups):
-                n = sum(counts[cid][g].values())
+            for gi, grp in enumerate(spec.ballot.groups):
+                n = sum(counts[cid][grp].values())
                 total += n
-                top += counts[cid][g][spec.ballot.grades[0]]
-                bottom += counts[cid][g][spec.ballot.grades[-1]]
+                top += counts[cid][grp][spec.ballot.grades[0]]
+                bottom += counts[cid][grp][spec.ballot.grades[-1]]
                 if n:
-                    mean = Fraction(sum(counts[cid][g][grade] * pts for grade, pts in
+                    mean = Fraction(sum(counts[cid][grp][grade] * pts for grade, pts in
                                         zip(spec.ballot.grades, spec.ballot.points, strict=True)), n)  # fmt: skip
                     num += F(spec.ballot.group_weights[gi]) * mean
                     den += F(spec.ballot.group_weights[gi])
@@ -181,8 +178,10 @@ def reference(scheme: Scheme, doc: dict[str, Any]) -> dict[str, dict[str, dict[s
                 d_ = min(d_, F(scheme.deduction_max))
             if not scored:
                 p = Fraction(0)
-            w = spec.weights
-            score = half_up(F(w["K"]) * k + F(w["P"]) * p + F(w["M"]) * m + b - d_)
+            weights = spec.weights
+            score = half_up(
+                F(weights["K"]) * k + F(weights["P"]) * p + F(weights["M"]) * m + b - d_
+            )
             reasons = []
             for v in doc.get("vetoes", []):
                 if v.get("candidate") == cid or (

@@ -312,7 +312,7 @@ def test_it_holds_the_per_unit_cap_and_moves_on_to_the_next():
     doc = small_doc({"a": {}, "b": {}})
     doc["panel"] = []
     scores = {"D-a1": 22, "D-a2": 21, "D-a3": 20, "D-b1": 19}
-    for cid, score in scores.items():
+    for cid in scores:
         doc["candidates"].append({"id": cid, "category": "deputy", "unit": cid[2]})
         doc["ballot_counts"].append({"session": "M", "group": "unit_cadres", "candidate": cid,
                                      "counts": {"称职": 1}})  # fmt: skip
