@@ -48,16 +48,31 @@ def create_unit(
     return unit
 
 
+def _update(
+    obj: Unit | Person | Post,
+    allowed: tuple[str, ...],
+    fields: dict[str, Any],
+    *,
+    action: str,
+    actor: Any,
+    check: Any = None,
+) -> dict[str, list[Any]]:
+    """Apply `fields`, save only what changed and record it with the old values."""
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown {obj._meta.model_name} fields: {sorted(unknown)}")
+    changed = apply_changes(obj, fields)
+    if changed:
+        if check is not None:
+            check(obj)
+        obj.save(update_fields=list(changed))
+        record(action, actor=actor, obj=obj, data={"changes": changed})
+    return changed
+
+
 @transaction.atomic
 def update_unit(unit: Unit, *, actor: Any, **fields: Any) -> dict[str, list[Any]]:
-    unknown = set(fields) - set(UNIT_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown unit fields: {sorted(unknown)}")
-    changed = apply_changes(unit, fields)
-    if changed:
-        unit.save(update_fields=list(changed))
-        record("orgs.unit.update", actor=actor, obj=unit, data={"changes": changed})
-    return changed
+    return _update(unit, UNIT_FIELDS, fields, action="orgs.unit.update", actor=actor)
 
 
 @transaction.atomic
@@ -92,17 +107,10 @@ def create_person(
 
 @transaction.atomic
 def update_person(person: Person, *, actor: Any, **fields: Any) -> dict[str, list[Any]]:
-    unknown = set(fields) - set(PERSON_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown person fields: {sorted(unknown)}")
     for key in ("birth_month", "party_joined"):
         if key in fields:
             fields[key] = _month(fields[key])
-    changed = apply_changes(person, fields)
-    if changed:
-        person.save(update_fields=list(changed))
-        record("orgs.person.update", actor=actor, obj=person, data={"changes": changed})
-    return changed
+    return _update(person, PERSON_FIELDS, fields, action="orgs.person.update", actor=actor)
 
 
 def _check_post(post: Post) -> None:
@@ -185,12 +193,6 @@ def end_post(post: Post, end: dt.date, *, actor: Any) -> Post:
 @transaction.atomic
 def correct_post(post: Post, *, actor: Any, **fields: Any) -> dict[str, list[Any]]:
     """Correct a post entered wrongly; the audit entry keeps the old values."""
-    unknown = set(fields) - set(POST_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown post fields: {sorted(unknown)}")
-    changed = apply_changes(post, fields)
-    if changed:
-        _check_post(post)
-        post.save(update_fields=list(changed))
-        record("orgs.post.correct", actor=actor, obj=post, data={"changes": changed})
-    return changed
+    return _update(
+        post, POST_FIELDS, fields, action="orgs.post.correct", actor=actor, check=_check_post
+    )
