@@ -29,7 +29,12 @@ class CampaignYear(models.Model):
         District, on_delete=models.PROTECT, related_name="years", verbose_name=_("district")
     )
     year = models.PositiveSmallIntegerField(verbose_name=_("year"))
-    title = models.CharField(max_length=100, verbose_name=_("title"))
+    title = models.CharField(
+        max_length=100,
+        blank=True,
+        verbose_name=_("title"),
+        help_text=_("Empty: the standard title of the year, in the reader's language."),
+    )
     phase = models.CharField(
         max_length=16, choices=Phase.choices, default=Phase.PLAN, verbose_name=_("phase")
     )
@@ -44,7 +49,11 @@ class CampaignYear(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        return self.title or _("%(year)s Three Goods campaign") % {"year": self.year}
 
     @property
     def next_phase(self) -> str | None:

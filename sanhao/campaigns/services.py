@@ -29,7 +29,7 @@ def open_campaign_year(
     campaign = CampaignYear.objects.create(
         district=district,
         year=year,
-        title=title or _("%(year)s Three Goods campaign") % {"year": year},
+        title=title,
         phase=Phase.PLAN,
         phase_changed=timezone.now(),
     )

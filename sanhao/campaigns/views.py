@@ -56,6 +56,6 @@ def advance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             _("%(title)s is now in the phase: %(phase)s.")
-            % {"title": campaign.title, "phase": Phase(campaign.phase).label},
+            % {"title": campaign.display_title, "phase": Phase(campaign.phase).label},
         )
     return redirect("home")

@@ -32,7 +32,7 @@ class PersonForm(forms.Form):
 
 class PostForm(forms.Form):
     person = forms.ModelChoiceField(label=_("person"), queryset=Person.objects.none())
-    role = forms.ChoiceField(label=_("role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("role"), choices=Role.choices, initial=Role.DEPUTY)
     title = forms.CharField(label=_("title"), max_length=50)
     start = FlexibleDateField(label=_("start date"))
     end = FlexibleDateField(

@@ -568,6 +568,8 @@ def _rank_and_award(result: CategoryResult, facts: Facts) -> None:
         while at + len(group) < n and rank[order[at + len(group)]] == rank[group[0]]:
             group.append(int(order[at + len(group)]))
         at += len(group)
+        if threshold is not None and result.s[group[0]] < threshold:
+            break  # sorted by S: nobody further down reaches the threshold
         takers = []
         for c in group:
             if not eligible[c] or (threshold is not None and result.s[c] < threshold):

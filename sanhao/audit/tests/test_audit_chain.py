@@ -80,3 +80,17 @@ def test_it_records_the_system_when_no_one_acted(db):
     entry = record("test.thing.happen", actor=None, data={"n": 1})
     assert (entry.actor, entry.actor_name, entry.data) == (None, "system", {"n": 1})
     assert verify_chain().ok
+
+
+def test_it_reports_in_chinese_from_a_fresh_process(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=root, env=env, check=True)
+    done = subprocess.run([sys.executable, "manage.py", "verify_audit"], cwd=root, env=env,
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    assert "操作日志完好：已校验 0 条。" in done.stdout

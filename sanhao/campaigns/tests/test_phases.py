@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from sanhao.audit.models import AuditEntry
-from sanhao.campaigns.models import PHASE_ORDER, Phase
+from sanhao.campaigns.models import PHASE_ORDER, CampaignYear, Phase
 from sanhao.campaigns.services import advance_phase, open_campaign_year
 from sanhao.lib.errors import DomainError
 
@@ -42,6 +42,7 @@ def test_it_refuses_a_second_campaign_for_the_same_year(world):
 def test_it_moves_the_phase_from_the_home_page(world):
     client = world.client_for(world.office)
     home = client.get(reverse("home")).content.decode()
+    assert "<h1>2026 年度三好创争</h1>" in home
     assert "当前阶段：<strong>创争规划</strong>" in home and "进入下一阶段：全程管控" in home
     url = reverse("campaigns:advance", kwargs={"pk": world.campaign.pk})
     response = client.post(url, {"to": "process"}, follow=True)
@@ -61,3 +62,11 @@ def test_it_hides_the_phase_button_from_others(world):
 def test_it_tells_a_judge_there_is_nothing_assigned(world):
     home = world.client_for(world.judge).get(reverse("home")).content.decode()
     assert "目前没有分配给你的评分对象" in home and "甲镇" not in home
+
+
+def test_it_shows_the_standard_title_in_the_readers_language(world):
+    client = world.client_for(world.viewer)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "<h1>2026 Three Goods campaign</h1>" in client.get(reverse("home")).content.decode()
+    # Stored empty: the title is not frozen in the language of whoever opened the year.
+    assert CampaignYear.objects.get(pk=world.campaign.pk).title == ""

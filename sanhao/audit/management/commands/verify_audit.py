@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -18,6 +20,7 @@ class Command(BaseCommand):
     help = "Checks the hash chain of the audit log and reports the first entry altered or removed."
 
     def handle(self, *args: object, **options: object) -> None:
+        translation.activate(settings.LANGUAGE_CODE)  # a command has no request to choose it
         report = verify_chain()
         if not report.ok:
             message = _(PROBLEMS[report.problem]) % {"seq": report.first_bad_seq}
