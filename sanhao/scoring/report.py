@@ -6,6 +6,7 @@ The JSON document is deterministic: the same inputs give the same bytes.
 from __future__ import annotations
 
 import json
+import unicodedata
 from fractions import Fraction
 from typing import Any
 
@@ -159,6 +160,19 @@ def to_json(document: dict[str, Any]) -> str:
     return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _left(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def _right(text: str, width: int) -> str:
+    return " " * max(0, width - _width(text)) + text
+
+
 def ranking_table(result: Result) -> str:
     lines = []
     for category in result.categories.values():
@@ -166,8 +180,9 @@ def ranking_table(result: Result) -> str:
         if len(category.members) == 0:
             continue
         lines.append(f"\n{spec.name}（名额 {spec.quota}）")
-        lines.append(f"{'名次':>4}  {'候选对象':<16}{'量化K':>8}{'述职P':>8}{'测评M':>8}{'加分B':>7}"
-                     f"{'扣分D':>7}{'综合S':>8}  结果")  # fmt: skip
+        heads = ["量化K", "述职P", "测评M", "加分B", "扣分D", "综合S"]
+        lines.append(_right("名次", 5) + "  " + _left("候选对象", 24)
+                     + "".join(_right(h, 9) for h in heads) + "  结果")  # fmt: skip
         for at in category.order:
             at = int(at)
             i = int(category.members[at])
@@ -179,11 +194,10 @@ def ranking_table(result: Result) -> str:
                 mark = "不具备资格：" + "；".join(category.reasons[at])
             rank = f"{category.rank[at]}{'=' if category.tied[at] else ''}"
             name = result.facts.cand_names[i]
-            lines.append(
-                f"{rank:>4}  {name:<16}{cents_text(category.k[at]):>8}{cents_text(category.p[at]):>8}"
-                f"{cents_text(category.m[at]):>8}{cents_text(category.b[at]):>7}"
-                f"{cents_text(category.d[at]):>7}{cents_text(category.s[at]):>8}  {mark}"
-            )
+            numbers = (category.k, category.p, category.m, category.b, category.d, category.s)
+            lines.append(_right(rank, 5) + "  " + _left(name, 24)
+                         + "".join(_right(cents_text(v[at]), 9) for v in numbers)
+                         + f"  {mark}".rstrip())  # fmt: skip
         if category.empty_seats:
             lines.append(f"      空缺名额 {category.empty_seats} 个（无符合条件的候选对象）")
     return "\n".join(lines).lstrip("\n") + "\n"

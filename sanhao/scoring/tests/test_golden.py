@@ -47,3 +47,23 @@ def test_it_exits_2_and_writes_nothing_on_invalid_input(tmp_path, capsys):
     assert main([str(EXAMPLE_SCHEME), str(bad), "--out", str(out)]) == 2
     assert not out.exists()
     assert "facts.indicators: 缺少 a 的指标 sales" in capsys.readouterr().err
+
+
+def test_it_adds_the_statistics_on_request(tmp_path, capsys):
+    import json
+
+    out = tmp_path / "result.json"
+    facts = str(GOLDEN / "example1-facts.json")
+    assert main([str(EXAMPLE_SCHEME), facts, "--stats", "--seed", "5", "--out", str(out)]) == 0
+    assert "评委一致性 Kendall W" in capsys.readouterr().out
+    stats = json.loads(out.read_text(encoding="utf-8"))["statistics"]
+    team = stats["categories"]["team"]
+    assert stats["seed"] == 5 and team["panel_agreement"]["judges"] == 6  # the void sheet is out
+    assert set(team["bootstrap"]) == {"T-A", "T-B", "T-C", "T-D", "T-E"}
+    assert team["weight_sensitivity"]["last_awarded"] == "T-C"
+    assert team["weight_sensitivity"]["first_left_out"] == "T-A"
+
+
+def test_it_refuses_to_explain_an_unknown_candidate(capsys):
+    assert main([str(EXAMPLE_SCHEME), str(GOLDEN / "example1-facts.json"), "--explain", "T-Z"]) == 2
+    assert "没有编号为 T-Z 的候选对象" in capsys.readouterr().err
