@@ -79,7 +79,3 @@ def _build(year: int, month: int, day: int, original: str) -> dt.date:
         return dt.date(year, month, day)
     except ValueError:
         raise ValueError(_("%(value)s is not a real date") % {"value": original}) from None
-
-
-def format_month(value: dt.date | None) -> str:
-    return f"{value.year}-{value.month:02d}" if value else ""

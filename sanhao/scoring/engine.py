@@ -88,7 +88,7 @@ def quantify(scheme: Scheme, facts: Facts) -> Quantified:
         growth = np.where(lower, y - a, a - y) / np.abs(y)
     growth = np.where(defined, growth, np.nan)
     s_a = points * completion
-    # Equal growth (to 12 significant digits) is equal: it shares a rank and spans no range.
+    # Growth equal to 12 decimal places is equal: it shares a rank and spans no range.
     key = np.where(defined, np.round(growth, 12), np.nan)
     g_min = np.nanmin(np.where(defined, key, np.inf), axis=0) if n_u else np.zeros(n_j)
     g_max = np.nanmax(np.where(defined, key, -np.inf), axis=0) if n_u else np.zeros(n_j)

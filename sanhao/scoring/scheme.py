@@ -101,14 +101,6 @@ class Scheme:
     categories: dict[str, Category]
     source_hash: str
 
-    def indicator(self, key: str) -> Indicator | None:
-        return next((i for i in self.indicators if i.id == key), None)
-
-
-def ceil_share(share: Decimal, n: int) -> int:
-    """⌈share·n⌉, exactly."""
-    return math.ceil(Fraction(share) * n)
-
 
 class _Reader:
     """Reads typed values out of nested dicts, reporting problems with their location."""
