@@ -45,6 +45,9 @@ class User(AbstractUser):
                 condition=(Q(role="liaison") & Q(unit__isnull=False))
                 | (~Q(role="liaison") & Q(unit__isnull=True)),
                 name="user_liaison_has_exactly_one_unit",
+                violation_error_message=_(
+                    "A liaison account needs exactly one unit; other accounts none."
+                ),
             ),
         ]
 

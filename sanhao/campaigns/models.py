@@ -45,7 +45,11 @@ class CampaignYear(models.Model):
         verbose_name = _("campaign year")
         verbose_name_plural = _("campaign years")
         constraints = [
-            models.UniqueConstraint(fields=["district", "year"], name="campaign_year_unique"),
+            models.UniqueConstraint(
+                fields=["district", "year"],
+                name="campaign_year_unique",
+                violation_error_message=_("This campaign year is already open."),
+            ),
         ]
 
     def __str__(self) -> str:

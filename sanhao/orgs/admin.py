@@ -1,7 +1,28 @@
+from django import forms
 from django.contrib import admin
 
 from sanhao.audit.admin_mixins import AuditedAdmin
+from sanhao.lib.errors import DomainError
 from sanhao.orgs.models import District, Person, Post, Unit
+from sanhao.orgs.services import check_post
+
+
+class PostAdminForm(forms.ModelForm):
+    """The admin keeps the rules of the office's pages: no overlapping leaders."""
+
+    class Meta:
+        model = Post
+        fields = ["person", "unit", "role", "title", "start", "end", "order"]
+
+    def validate_unique(self) -> None:
+        # Called once self.instance holds the form's values: check the model's constraints,
+        # then the overlap rule of the services.
+        super().validate_unique()
+        if not self.errors:
+            try:
+                check_post(self.instance)
+            except DomainError as error:
+                self.add_error(None, error.message)
 
 
 @admin.register(District)
@@ -24,6 +45,7 @@ class PersonAdmin(AuditedAdmin):
 
 @admin.register(Post)
 class PostAdmin(AuditedAdmin):
+    form = PostAdminForm
     list_display = ["person", "unit", "role", "title", "start", "end"]
     list_filter = ["role", "unit"]
     search_fields = ["person__name", "title"]

@@ -94,6 +94,7 @@ class Person(models.Model):
             models.CheckConstraint(
                 condition=Q(birth_month__isnull=True) | Q(birth_month__day=1),
                 name="person_birth_month_first_day",
+                violation_error_message=_("The month of birth is stored as its first day."),
             ),
         ]
 
@@ -146,6 +147,7 @@ class Post(models.Model):
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gt=models.F("start")),
                 name="post_end_after_start",
+                violation_error_message=_("The end date must be after the start date."),
             ),
             # One current leader per unit on every database; overlapping periods of
             # two leaders are refused by a trigger (SQLite) or an exclusion
@@ -154,9 +156,14 @@ class Post(models.Model):
                 fields=["unit"],
                 condition=Q(role="leader", end__isnull=True),
                 name="post_one_current_leader_per_unit",
+                violation_error_message=_(
+                    "This unit already has a leader in post. End that post first."
+                ),
             ),
             models.UniqueConstraint(
-                fields=["person", "unit", "title", "start"], name="post_unique_person_title_start"
+                fields=["person", "unit", "title", "start"],
+                name="post_unique_person_title_start",
+                violation_error_message=_("This person already has this post from this date."),
             ),
         ]
 

@@ -113,7 +113,7 @@ def update_person(person: Person, *, actor: Any, **fields: Any) -> dict[str, lis
     return _update(person, PERSON_FIELDS, fields, action="orgs.person.update", actor=actor)
 
 
-def _check_post(post: Post) -> None:
+def check_post(post: Post) -> None:
     """The rules a post must keep; the database enforces them too."""
     if post.end is not None and post.end <= post.start:
         raise DomainError(_("The end date must be after the start date."))
@@ -172,7 +172,7 @@ def start_post(
             _("%(name)s already has the post %(title)s from %(start)s.")
             % {"name": person.name, "title": title, "start": start.isoformat()}
         )
-    _check_post(post)
+    check_post(post)
     post.save()
     record("orgs.post.start", actor=actor, obj=post, data=_post_data(post))
     return post
@@ -184,7 +184,7 @@ def end_post(post: Post, end: dt.date, *, actor: Any) -> Post:
     if post.end is not None:
         raise DomainError(_("This post already ended on %(end)s.") % {"end": post.end.isoformat()})
     post.end = end
-    _check_post(post)
+    check_post(post)
     post.save(update_fields=["end"])
     record("orgs.post.end", actor=actor, obj=post, data={"end": end})
     return post
@@ -194,5 +194,5 @@ def end_post(post: Post, end: dt.date, *, actor: Any) -> Post:
 def correct_post(post: Post, *, actor: Any, **fields: Any) -> dict[str, list[Any]]:
     """Correct a post entered wrongly; the audit entry keeps the old values."""
     return _update(
-        post, POST_FIELDS, fields, action="orgs.post.correct", actor=actor, check=_check_post
+        post, POST_FIELDS, fields, action="orgs.post.correct", actor=actor, check=check_post
     )

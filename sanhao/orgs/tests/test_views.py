@@ -168,3 +168,17 @@ def test_it_creates_no_district_when_the_first_roster_fails(db):
                 {"district": "新区", "file": SimpleUploadedFile("a.xlsx", bad)})  # fmt: skip
     assert not District.objects.exists()
     assert not AuditEntry.objects.filter(action="orgs.district.create").exists()
+
+
+def test_it_refuses_an_overlapping_leader_in_the_admin_too(world):
+    client = world.client_for(world.office)
+    person = world.person("B2")
+    post = {"person": person.pk, "unit": world.a.pk, "role": "leader", "title": "党委书记",
+            "start": "2023-01-01", "order": 0}  # fmt: skip
+    current = client.post("/admin/orgs/post/add/", post)
+    assert "这个镇街已有在任班长，请先结束该任职。" in current.content.decode()
+    past = client.post(
+        "/admin/orgs/post/add/", {**post, "start": "2020-01-01", "end": "2022-01-01"}
+    )
+    assert "甲镇在这段时间已有班长：甲书记" in past.content.decode()
+    assert not Post.objects.filter(person=person, unit=world.a).exists()
