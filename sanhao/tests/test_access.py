@@ -111,3 +111,8 @@ def test_it_refuses_the_admin_to_everyone_but_the_office(world):
         response = world.client_for(getattr(world, role)).get("/admin/orgs/unit/")
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert world.client_for(world.office).get("/admin/orgs/unit/").status_code == 200
+
+
+def test_it_sends_anyone_asking_for_favicon_ico_to_the_icon(db):
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/sanhao/favicon.svg"

@@ -98,3 +98,28 @@ def test_it_shows_a_liaison_only_their_unit(browser, demo_site):
     response = page.goto(f"{demo_site}/units/baimi/")
     assert response is not None and response.status == 404
     context.close()
+
+
+def test_it_lets_the_office_import_a_roster_and_read_what_is_wrong(browser, demo_site, tmp_path):
+    from sanhao.orgs.tests.test_roster_import import workbook
+
+    bad = tmp_path / "名册-有误.xlsx"
+    bad.write_bytes(workbook(people=[["P1", "", "男", "2021-13", None, None]], posts=[]))
+    good = tmp_path / "名册.xlsx"
+    good.write_bytes(workbook())
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    sign_in(page, demo_site, "office")
+    page.get_by_role("link", name="名册导入").click()
+    page.get_by_label("名册文件（.xlsx）").set_input_files(str(bad))
+    page.get_by_role("button", name="检查并导入").click()
+    alert = page.get_by_role("alert")
+    assert "发现 2 个问题，未保存任何数据" in alert.inner_text()
+    assert "“人员”表第 2 行 B（姓名）列：不能为空" in alert.inner_text()
+    page.screenshot(path=SCREENSHOTS / "roster-errors-phone.png", full_page=True)
+    page.get_by_label("名册文件（.xlsx）").set_input_files(str(good))
+    page.get_by_role("button", name="检查并导入").click()
+    assert "导入成功" in page.get_by_role("status").first.inner_text()
+    page.goto(f"{demo_site}/units/")
+    assert page.get_by_role("link", name="花镇").is_visible()
+    context.close()
