@@ -1,12 +1,19 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from sanhao.campaigns.views import home
 
 admin.site.site_header = "三好创争 · 管理后台"
 admin.site.site_title = "三好创争"
+
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    # Resolved per request: with hashed static names the manifest exists only after
+    # collectstatic, which must not be needed to import the URLs (manage.py check).
+    return HttpResponsePermanentRedirect(static("sanhao/favicon.svg"))
+
 
 urlpatterns = [
     path("", home, name="home"),
@@ -16,5 +23,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name none (the admin's).
-    path("favicon.ico", RedirectView.as_view(url=static("sanhao/favicon.svg"), permanent=True)),
+    path("favicon.ico", favicon),
 ]
