@@ -113,6 +113,16 @@ def _text(entry: dict[str, Any], key: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _new_id(entry: dict[str, Any], where: str, seen: Any, noun: str, out: Collector) -> str:
+    """The record's id; reports it when missing or already in `seen` (a set or a dict)."""
+    key = str(entry.get("id", ""))
+    if not key:
+        out.add(f"{where}.id", f"缺少{noun}编号")
+    elif key in seen:
+        out.add(f"{where}.id", f"{noun}编号重复：{key}")
+    return key
+
+
 def _number(entry: dict[str, Any], key: str, where: str, out: Collector,
             *, required: bool = True) -> Decimal | None:  # fmt: skip
     if key not in entry or entry[key] is None:
@@ -140,11 +150,7 @@ def parse_facts(data: dict[str, Any], scheme: Scheme, out: Collector) -> Facts:
     units: dict[str, int] = {}
     unit_names = []
     for where, entry in _list(data, "units", out):
-        key = str(entry.get("id", ""))
-        if not key:
-            out.add(f"{where}.id", "缺少镇街编号")
-        elif key in units:
-            out.add(f"{where}.id", f"镇街编号重复：{key}")
+        key = _new_id(entry, where, units, "镇街", out)
         units[key] = len(units)
         unit_names.append(str(entry.get("name", key)))
     cands: dict[str, int] = {}
@@ -152,11 +158,7 @@ def parse_facts(data: dict[str, Any], scheme: Scheme, out: Collector) -> Facts:
     oversees: dict[int, tuple[int, ...]] = {}
     ind_index = {ind.id: j for j, ind in enumerate(scheme.indicators)}
     for where, entry in _list(data, "candidates", out):
-        key = str(entry.get("id", ""))
-        if not key:
-            out.add(f"{where}.id", "缺少候选对象编号")
-        elif key in cands:
-            out.add(f"{where}.id", f"候选对象编号重复：{key}")
+        key = _new_id(entry, where, cands, "候选对象", out)
         cat = entry.get("category")
         if cat not in CATEGORIES:
             out.add(f"{where}.category", f"未知的类别：{cat!r}（应为 team / leader / deputy）")
@@ -287,9 +289,7 @@ def _panel(data: dict[str, Any], scheme: Scheme, cands: dict[str, int], units: d
     seen: set[str] = set()
     width = max((len(c.dimensions) for c in scheme.categories.values()), default=1)
     for where, entry in _list(data, "panel", out):
-        key = str(entry.get("id", ""))
-        if key in seen:
-            out.add(f"{where}.id", f"评分表编号重复：{key}")
+        key = _new_id(entry, where, seen, "评分表", out)
         seen.add(key)
         cat = entry.get("category")
         if cat not in scheme.categories:
@@ -369,9 +369,7 @@ def _ballots(data: dict[str, Any], scheme: Scheme, cands: dict[str, int], catego
     sessions: dict[str, int] = {}
     invited, issued, returned_given = [], [], []
     for where, entry in _list(data, "sessions", out):
-        key = str(entry.get("id", ""))
-        if key in sessions:
-            out.add(f"{where}.id", f"测评场次编号重复：{key}")
+        key = _new_id(entry, where, sessions, "测评场次", out)
         sessions[key] = len(sessions)
         invited.append(_count(entry, "invited", where, out))
         issued.append(_count(entry, "issued", where, out, invited[-1]))
@@ -382,11 +380,7 @@ def _ballots(data: dict[str, Any], scheme: Scheme, cands: dict[str, int], catego
     c_ballot, c_cand, c_grade = [], [], []
     seen: set[str] = set()
     for where, entry in _list(data, "ballots", out):
-        key = str(entry.get("id", ""))
-        if not key:
-            out.add(f"{where}.id", "缺少选票编号")
-        elif key in seen:
-            out.add(f"{where}.id", f"选票编号重复：{key}")
+        key = _new_id(entry, where, seen, "选票", out)
         seen.add(key)
         session, group = (
             sessions.get(_text(entry, "session")),

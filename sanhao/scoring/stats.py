@@ -101,26 +101,22 @@ def krippendorff_alpha_ordinal(counts: np.ndarray) -> float | None:
     return float(1 - observed / expected) if expected else None
 
 
-def _panel_table(
-    result: Result, category: CategoryResult
-) -> tuple[np.ndarray, list[int], np.ndarray]:
-    """Totals of the valid sheets that scored every candidate: judges × candidates × dims."""
+def _panel_table(result: Result, category: CategoryResult) -> tuple[np.ndarray, list[int]]:
+    """Scores of the valid sheets that scored every candidate (judges × candidates × dims),
+    and those sheets' indices."""
     facts = result.facts
     details = category.details.get("panel_cells")
     n, n_dims = len(category.members), len(category.spec.dimensions)
     if details is None or n == 0:
-        return np.zeros((0, n, n_dims)), [], np.zeros(0, dtype=np.int64)
+        return np.zeros((0, n, n_dims)), []
     cells, _starts, _ends = details
     local = np.full(facts.n_candidates, -1)
     local[category.members] = np.arange(n)
-    sheets = facts.cell_sheet[cells]
-    ids = sorted(set(sheets.tolist()))
-    index = {s: k for k, s in enumerate(ids)}
+    ids, row = np.unique(facts.cell_sheet[cells], return_inverse=True)
     table = np.full((len(ids), n, n_dims), np.nan)
-    for cell, sheet in zip(cells, sheets, strict=True):
-        table[index[int(sheet)], local[facts.cell_cand[cell]]] = facts.cell_scores[cell, :n_dims]
+    table[row, local[facts.cell_cand[cells]]] = facts.cell_scores[cells, :n_dims]
     complete = ~np.isnan(table).any(axis=(1, 2))
-    return table[complete], [s for s, ok in zip(ids, complete, strict=True) if ok], local
+    return table[complete], [int(sheet) for sheet in ids[complete]]
 
 
 def _trimmed(scores: np.ndarray, trim_above: int) -> np.ndarray:
@@ -142,11 +138,10 @@ def _inside_quota(s: np.ndarray, eligible: np.ndarray, quota: int) -> np.ndarray
     return inside & eligible
 
 
-def _bootstrap(result: Result, category: CategoryResult, rng: np.random.Generator,
-               replicates: int) -> dict[str, Any]:  # fmt: skip
+def _bootstrap(result: Result, category: CategoryResult, table: np.ndarray,
+               rng: np.random.Generator, replicates: int) -> dict[str, Any]:  # fmt: skip
     spec = category.spec
     n = len(category.members)
-    table, _sheets, _local = _panel_table(result, category)
     weights = {k: float(v) for k, v in spec.weights.items()}
     k = category.k / 100
     bonus = (category.b - category.d) / 100
@@ -193,12 +188,10 @@ def _weight_sensitivity(result: Result, category: CategoryResult) -> dict[str, A
     if not awarded:
         return None
     order = [int(i) for i in category.order]
-    last = max(awarded, key=lambda i: order.index(i))
-    after = [
-        i
-        for i in order[order.index(int(last)) + 1 :]
-        if category.eligible[i] and not category.awarded[i]
-    ]
+    position = max(order.index(i) for i in awarded)
+    last = order[position]
+    eligible = category.eligible
+    after = [i for i in order[position + 1 :] if eligible[i] and not category.awarded[i]]
     if not after:
         return None
     first_out = after[0]
@@ -246,8 +239,8 @@ def _dirichlet(result: Result, category: CategoryResult, rng: np.random.Generato
     return {ids[i]: round(float(inside[i]), 4) for i in range(len(ids))}
 
 
-def _judge_flags(result: Result, category: CategoryResult) -> list[dict[str, Any]]:
-    table, sheets, _local = _panel_table(result, category)
+def _judge_flags(result: Result, category: CategoryResult, table: np.ndarray,
+                 sheets: list[int]) -> list[dict[str, Any]]:  # fmt: skip
     if len(table) < 3:
         return []
     facts = result.facts
@@ -335,15 +328,15 @@ def statistics(result: Result, *, seed: int = 2026, replicates: int = 2000,
     for key, category in result.categories.items():
         if len(category.members) == 0:
             continue
-        table, _sheets, _local = _panel_table(result, category)
+        table, sheets = _panel_table(result, category)
         counts = category.details["counts"].sum(axis=1)
         out["categories"][key] = {
             "panel_agreement": kendall_w(table.sum(axis=2)) if len(table) else None,
             "ballot_agreement_alpha": krippendorff_alpha_ordinal(counts),
-            "bootstrap": _bootstrap(result, category, rng, replicates),
+            "bootstrap": _bootstrap(result, category, table, rng, replicates),
             "weight_sensitivity": _weight_sensitivity(result, category),
             "dirichlet_inside_quota": _dirichlet(result, category, rng, dirichlet_draws),
-            "judge_flags": _judge_flags(result, category),
+            "judge_flags": _judge_flags(result, category, table, sheets),
         }
     out["duplicate_ballots"] = _duplicate_ballots(result)
     return out

@@ -27,6 +27,15 @@ def half_up(value: Fraction) -> Fraction:
     return Fraction(sign * math.floor(abs(scaled) + Fraction(1, 2)), 100)
 
 
+def capped(events: list[dict[str, Any]], items: Any, cid: str) -> Fraction:
+    """Σ over items of min(points · count, cap) for one candidate (扣完为止)."""
+    total = Fraction(0)
+    for item in items:
+        n = sum(e.get("count", 1) for e in events if e["candidate"] == cid and e["item"] == item.id)
+        total += min(F(item.points) * n, F(item.cap))
+    return total
+
+
 def reference(scheme: Scheme, doc: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
     units = [u["id"] for u in doc["units"]]
     values = {(row["unit"], row["indicator"]): row for row in doc.get("indicators", [])}
@@ -157,23 +166,8 @@ def reference(scheme: Scheme, doc: dict[str, Any]) -> dict[str, dict[str, dict[s
                     num += F(spec.ballot.group_weights[gi]) * mean
                     den += F(spec.ballot.group_weights[gi])
             m = half_up(num / den) if den else Fraction(0)
-            b = Fraction(0)
-            for item in scheme.bonus_items:
-                n = sum(
-                    e.get("count", 1)
-                    for e in doc.get("bonuses", [])
-                    if e["candidate"] == cid and e["item"] == item.id
-                )
-                b += min(F(item.points) * n, F(item.cap))
-            b = min(b, F(scheme.bonus_max))
-            d_ = Fraction(0)
-            for item in scheme.deduction_items:
-                n = sum(
-                    e.get("count", 1)
-                    for e in doc.get("deductions", [])
-                    if e["candidate"] == cid and e["item"] == item.id
-                )
-                d_ += min(F(item.points) * n, F(item.cap))
+            b = min(capped(doc.get("bonuses", []), scheme.bonus_items, cid), F(scheme.bonus_max))
+            d_ = capped(doc.get("deductions", []), scheme.deduction_items, cid)
             if scheme.deduction_max is not None:
                 d_ = min(d_, F(scheme.deduction_max))
             if not scored:
