@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "sanhao.accounts",
     "sanhao.orgs",
     "sanhao.campaigns",
+    "sanhao.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,6 @@
 """The demo district: Jiangyan (姜堰区) and its 13 units, as DOMAIN.md §3 names them.
 
-Plain data, shared by the web demo (orgs.demo) and the scoring engine's demo facts.
+Plain data, shared by the web demo (sanhao.demo) and the scoring engine's demo facts.
 """
 
 DISTRICT = "姜堰区"

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from sanhao.orgs.demo import DEMO_PASSWORD, demo_loaded, demo_logins, seed_demo
+from sanhao.demo.world import DEMO_PASSWORD, demo_loaded, demo_logins, seed_demo
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from sanhao.accounts.models import User
 from sanhao.audit.services import verify_chain
 from sanhao.campaigns.models import CampaignYear, Phase
-from sanhao.orgs.demo import DEMO_PASSWORD, REAL_NAMES, UNITS, seed_demo
+from sanhao.demo.world import DEMO_PASSWORD, REAL_NAMES, UNITS, seed_demo
 from sanhao.orgs.models import Person, Post, Role, Unit
 
 
