@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Development and tests run with DEBUG on; the settings themselves default to off.
+DEBUG ?= 1
+export DEBUG
 
 .PHONY: demo test setup messages lint bench clean
 

@@ -1,7 +1,8 @@
 """Settings of Sanhao, all read from the environment (see .env.example).
 
-The defaults are safe for development: SQLite in the project folder, DEBUG on.
-Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
+DEBUG is off unless the environment turns it on (`make demo` and the tests do), so a
+server whose operator forgot a variable gets no development key and no demo accounts.
+Production sets SECRET_KEY, AUDIT_KEY, ALLOWED_HOSTS and DATABASE_URL.
 """
 
 from pathlib import Path
@@ -12,10 +13,17 @@ from sanhao.lib.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me" if DEBUG else "")
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
+# The key of the audit log's hash chain: kept outside the database, never in it, and
+# different from SECRET_KEY. verify_audit needs the same key; changing it breaks the chain.
+AUDIT_KEY = env_str("AUDIT_KEY", "dev-only-audit-key" if DEBUG else "")
+if not AUDIT_KEY:
+    raise RuntimeError("AUDIT_KEY must be set when DEBUG is off")
+if AUDIT_KEY == SECRET_KEY:
+    raise RuntimeError("AUDIT_KEY must differ from SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = env_str("SITE_NAME", "三好创争")

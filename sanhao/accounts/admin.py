@@ -1,9 +1,18 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from sanhao.accounts.models import User
 from sanhao.audit.admin_mixins import AuditedAdmin
+from sanhao.audit.services import record
+
+# Roles are the accounts' `role`; Django's groups are not used, and an unaudited admin
+# page must not exist.
+admin.site.unregister(Group)
 
 
 @admin.register(User)
@@ -18,3 +27,17 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         *(BaseUserAdmin.add_fieldsets or ()),
         (_("Role"), {"fields": ("role", "unit")}),
     )
+    # Never "password", "password1", "password2": a password is named, not recorded.
+    audit_fields = (
+        "username", "first_name", "last_name", "email", "role", "unit", "is_demo",
+        "is_active", "is_staff", "is_superuser", "groups", "user_permissions",
+        "last_login", "date_joined",
+    )  # fmt: skip
+
+    def user_change_password(self, request: Any, id: str, form_url: str = "") -> HttpResponse:
+        """The admin's own password form: record that it happened, never the password."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            record("admin.user.password", actor=request.user, obj=user, data={})
+        return response

@@ -1,16 +1,60 @@
-"""Writing and checking the audit log. Every service write calls `record`."""
+"""Writing and checking the audit log. Every service write calls `record`.
+
+Each entry's hash is an HMAC-SHA-256 keyed with `settings.AUDIT_KEY`, a key that
+comes from the environment and never enters the database: someone who can write to
+the database can change an entry, but cannot compute the hashes that would make the
+chain verify again. `verify_audit` needs the same key.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.utils import timezone
 
 from sanhao.audit.models import GENESIS_HASH, AuditEntry, AuditHead
+
+# Keys that must never reach the log: passwords, secrets, tokens, one-time and voter
+# codes. A unit's or a person's `code` is an identifier and stays allowed.
+SECRET_KEY_PATTERN = re.compile(
+    r"pass(word|wd|phrase)|pwd|secret|token|otp|api_?key|credential|"
+    r"(voter|ballot|vote|access|auth|reset|verification|one_?time|recovery|login|sms)_?code",
+    re.IGNORECASE,
+)
+
+
+class SecretInAuditData(ValueError):
+    """`record` was given a data key that names a secret."""
+
+
+def secret_keys(value: Any, path: str = "") -> list[str]:
+    """The paths of every key in `value` (nested dicts and lists) that names a secret."""
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if SECRET_KEY_PATTERN.search(str(key)):
+                found.append(where)
+            found.extend(secret_keys(item, where))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found.extend(secret_keys(item, f"{path}[{index}]"))
+    return found
+
+
+def audit_key() -> bytes:
+    key = getattr(settings, "AUDIT_KEY", "")
+    if not key:
+        raise ImproperlyConfigured("AUDIT_KEY is not set: the audit chain cannot be signed.")
+    return str(key).encode("utf-8")
 
 
 def _canonical(value: Any) -> str:
@@ -44,7 +88,7 @@ def entry_hash(
             prev_hash,
         ]
     )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return hmac.new(audit_key(), payload.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def _hash_of(entry: AuditEntry) -> str:
@@ -76,7 +120,14 @@ def record(
     obj: models.Model | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry `action` (an `app.object.verb` code) done by `actor` to `obj`."""
+    """Append one entry `action` (an `app.object.verb` code) done by `actor` to `obj`.
+
+    `data` is what changed, never a secret: a key naming a password, secret, token or
+    one-time code is refused (`SecretInAuditData`) before anything is written.
+    """
+    leaked = secret_keys(data or {})
+    if leaked:
+        raise SecretInAuditData(f"audit data must not hold secrets: {', '.join(leaked)}")
     head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
     # JSON round trip: the stored data is exactly what was hashed (dates become text).
     clean = json.loads(_canonical(data or {}))
@@ -108,19 +159,35 @@ class ChainReport:
     problem: str = ""
 
 
-def verify_chain(batch_size: int = 2000) -> ChainReport:
-    """Walk the chain in order; report the first entry altered, removed or out of place."""
+def chain_head() -> tuple[int, str]:
+    """The sequence number and hash of the newest entry, to be written down outside."""
+    head = AuditHead.objects.filter(pk=1).first()
+    return (head.seq, head.hash) if head else (0, GENESIS_HASH)
+
+
+def verify_chain(batch_size: int = 2000, *, expect: tuple[int, str] | None = None) -> ChainReport:
+    """Walk the chain in order; report the first entry altered, removed or out of place.
+
+    `expect` is a head (sequence number, hash or its first 16 or more characters)
+    written down earlier outside the database: the chain must still hold that entry
+    with that hash. It catches what no key can: the newest entries removed and the
+    head set back to an older, genuine state.
+    """
     prev_hash, expected_seq, checked = GENESIS_HASH, 1, 0
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=batch_size):
         if entry.seq != expected_seq:
             return ChainReport(False, checked, expected_seq, "missing")
         if entry.prev_hash != prev_hash:
             return ChainReport(False, checked, entry.seq, "broken link")
-        if _hash_of(entry) != entry.hash:
+        if not hmac.compare_digest(_hash_of(entry), entry.hash):
             return ChainReport(False, checked, entry.seq, "altered")
+        written = expect is not None and entry.seq == expect[0]
+        if written and not entry.hash.startswith(expect[1].lower()):  # type: ignore[index]
+            return ChainReport(False, checked, entry.seq, "not as written down")
         prev_hash, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
-    head = AuditHead.objects.filter(pk=1).first()
-    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+    head_seq, head_hash = chain_head()
     if head_seq != checked or head_hash != prev_hash:
+        return ChainReport(False, checked, checked + 1, "missing")
+    if expect is not None and expect[0] > checked:
         return ChainReport(False, checked, checked + 1, "missing")
     return ChainReport(True, checked)

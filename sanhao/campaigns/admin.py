@@ -7,5 +7,6 @@ from sanhao.campaigns.models import CampaignYear
 @admin.register(CampaignYear)
 class CampaignYearAdmin(AuditedAdmin):
     list_display = ["title", "year", "phase", "phase_changed"]
+    audit_fields = ("district", "year", "title")
     # The phase moves only through the home page's button, which checks the order.
     readonly_fields = ["phase", "phase_changed"]

@@ -28,11 +28,13 @@ class PostAdminForm(forms.ModelForm):
 @admin.register(District)
 class DistrictAdmin(AuditedAdmin):
     list_display = ["name"]
+    audit_fields = ("name",)
 
 
 @admin.register(Unit)
 class UnitAdmin(AuditedAdmin):
     list_display = ["name", "code", "kind", "order", "district"]
+    audit_fields = ("district", "code", "name", "kind", "order")
     list_filter = ["kind", "district"]
     search_fields = ["name", "code"]
 
@@ -40,6 +42,7 @@ class UnitAdmin(AuditedAdmin):
 @admin.register(Person)
 class PersonAdmin(AuditedAdmin):
     list_display = ["name", "code", "gender", "birth_month", "education"]
+    audit_fields = ("code", "name", "gender", "birth_month", "education", "party_joined")
     search_fields = ["name", "code"]
 
 
@@ -47,6 +50,7 @@ class PersonAdmin(AuditedAdmin):
 class PostAdmin(AuditedAdmin):
     form = PostAdminForm
     list_display = ["person", "unit", "role", "title", "start", "end"]
+    audit_fields = ("person", "unit", "role", "title", "start", "end", "order")
     list_filter = ["role", "unit"]
     search_fields = ["person__name", "title"]
     autocomplete_fields = ["person"]

@@ -9,13 +9,14 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "k" * 20 + "-not-for-real-use-" + "Zq8#pL2@vN5$wX7&" * 2,
+    "AUDIT_KEY": "a" * 20 + "-audit-key-not-for-real-use",
     "ALLOWED_HOSTS": "sanhao.example.org",
     "DATABASE_URL": "sqlite:////tmp/sanhao-deploy-check.sqlite3",
 }
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    unset = ("DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    unset = ("DEBUG", "SECRET_KEY", "AUDIT_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     base = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
@@ -32,6 +33,23 @@ def test_it_refuses_to_start_without_a_secret_key_in_production():
     env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
     result = run(["check"], env)
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+
+
+def test_it_defaults_to_debug_off_when_the_variable_is_unset():
+    env = {k: v for k, v in PRODUCTION.items() if k != "DEBUG"}
+    result = run(["shell", "-c", "from django.conf import settings; print(settings.DEBUG)"], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False"
+    bare = run(["check"], {})  # nothing set at all: no development key, it refuses to start
+    assert bare.returncode != 0 and "SECRET_KEY must be set" in bare.stderr
+
+
+def test_it_refuses_to_start_without_an_audit_key_in_production():
+    env = {k: v for k, v in PRODUCTION.items() if k != "AUDIT_KEY"}
+    result = run(["check"], env)
+    assert result.returncode != 0 and "AUDIT_KEY must be set" in result.stderr
+    same = run(["check"], {**PRODUCTION, "AUDIT_KEY": PRODUCTION["SECRET_KEY"]})
+    assert same.returncode != 0 and "AUDIT_KEY must differ" in same.stderr
 
 
 def test_it_lists_every_setting_it_reads_in_env_example():

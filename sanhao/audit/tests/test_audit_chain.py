@@ -5,12 +5,17 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from sanhao.audit import guards
 from sanhao.audit.models import AppendOnlyError, AuditEntry
 from sanhao.audit.services import record, verify_chain
 
 
 def _raw(sql: str, params: list[str | int]) -> None:
-    """Change the table behind the application's back, as an intruder with SQL would."""
+    """Change the table behind the application's back, as an intruder with SQL would.
+
+    The intruder has the owner's rights: the database's guards are dropped first.
+    """
+    guards.remove(connection)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
