@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sanhao.accounts.http import AuthenticatedRequest
+from sanhao.audit.services import chain_head
 from sanhao.campaigns import services
 from sanhao.campaigns.access import current_campaign, get_campaign_for_office
 from sanhao.campaigns.models import Phase
@@ -35,10 +36,11 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             }
             for i, phase in enumerate(Phase)
         ]
+    head = chain_head() if user.is_office else None
     return render(
         request,
         "campaigns/home.html",
-        {"campaign": campaign, "phases": phases, "units": units},
+        {"campaign": campaign, "phases": phases, "units": units, "chain_head": head},
     )
 
 
@@ -53,9 +55,18 @@ def advance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
+        seq, head = chain_head()
         messages.success(
             request,
-            _("%(title)s is now in the phase: %(phase)s.")
-            % {"title": campaign.display_title, "phase": Phase(campaign.phase).label},
+            _(
+                "%(title)s is now in the phase: %(phase)s. Audit chain head: #%(seq)s %(hash)s "
+                "— write it down outside the system (verify_audit --head %(seq)s:%(hash)s)."
+            )
+            % {
+                "title": campaign.display_title,
+                "phase": Phase(campaign.phase).label,
+                "seq": seq,
+                "hash": head,
+            },
         )
     return redirect("home")

@@ -70,3 +70,26 @@ def test_it_shows_the_standard_title_in_the_readers_language(world):
     assert "<h1>2026 Three Goods campaign</h1>" in client.get(reverse("home")).content.decode()
     # Stored empty: the title is not frozen in the language of whoever opened the year.
     assert CampaignYear.objects.get(pk=world.campaign.pk).title == ""
+
+
+def test_it_shows_the_office_the_chain_head_at_every_phase_change(world):
+    from sanhao.audit.services import chain_head
+
+    client = world.client_for(world.office)
+    response = client.post(
+        reverse("campaigns:advance", args=[world.campaign.pk]), {"to": Phase.PROCESS}, follow=True
+    )
+    seq, head = chain_head()
+    body = response.content.decode()
+    assert AuditEntry.objects.get(seq=seq).action == "campaigns.year.advance"
+    assert f"审计链头：第 {seq} 条 {head}" in body  # the message after the change
+    assert f"verify_audit --head {seq}:{head}" in body
+    assert f"<code>{head}</code>" in body  # and on the home page itself
+
+
+@pytest.mark.parametrize("role", ["liaison_a", "judge", "viewer"])
+def test_it_shows_the_chain_head_to_no_one_else(world, role):
+    from sanhao.audit.services import chain_head
+
+    body = world.client_for(getattr(world, role)).get(reverse("home")).content.decode()
+    assert chain_head()[1] not in body and "审计链头" not in body
