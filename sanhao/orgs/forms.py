@@ -7,14 +7,16 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from sanhao.lib.forms import FlexibleDateField
-from sanhao.orgs.models import Person, Role, Unit
+from sanhao.orgs.models import MAX_ORDER, Person, Role, Unit
 
 
 class UnitForm(forms.Form):
     code = forms.SlugField(label=_("code"), max_length=32)
     name = forms.CharField(label=_("name"), max_length=50)
     kind = forms.ChoiceField(label=_("kind"), choices=Unit.Kind.choices)
-    order = forms.IntegerField(label=_("display order"), min_value=0, initial=0)
+    order = forms.IntegerField(
+        label=_("display order"), min_value=0, max_value=MAX_ORDER, initial=0
+    )
 
 
 class PersonForm(forms.Form):
@@ -40,7 +42,9 @@ class PostForm(forms.Form):
         required=False,
         help_text=_("The first day the post is no longer held; empty while it is held."),
     )
-    order = forms.IntegerField(label=_("display order"), min_value=0, initial=100)
+    order = forms.IntegerField(
+        label=_("display order"), min_value=0, max_value=MAX_ORDER, initial=100
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -14,6 +14,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# The largest display order every database holds (PostgreSQL's integer).
+MAX_ORDER = 2_147_483_647
+
 
 class District(models.Model):
     name = models.CharField(max_length=50, unique=True, verbose_name=_("name"))

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sanhao.audit.services import record
 from sanhao.lib.changes import apply_changes
@@ -19,15 +23,86 @@ PERSON_FIELDS = ("name", "gender", "birth_month", "education", "party_joined")
 POST_FIELDS = ("role", "title", "start", "end", "order")
 
 
+# Every rule the database enforces on these tables, as (constraint name, the text SQLite
+# gives when it refuses, message). The names are those of models.py and migration 0002;
+# unique fields and positive integers have PostgreSQL's default names.
+DATABASE_RULES: list[tuple[str, str, Promise]] = [
+    ("orgs_district_name_key", "UNIQUE constraint failed: orgs_district.name",
+     gettext_lazy("A district with this name already exists.")),
+    ("orgs_unit_code_key", "UNIQUE constraint failed: orgs_unit.code",
+     gettext_lazy("A unit with this code already exists.")),
+    ("unit_name_unique_in_district",
+     "UNIQUE constraint failed: orgs_unit.district_id, orgs_unit.name",
+     gettext_lazy("A unit with this name already exists.")),
+    ("orgs_person_code_key", "UNIQUE constraint failed: orgs_person.code",
+     gettext_lazy("A person with this number already exists.")),
+    ("person_birth_month_first_day", "CHECK constraint failed: person_birth_month_first_day",
+     gettext_lazy("The month of birth is stored as its first day.")),
+    ("post_end_after_start", "CHECK constraint failed: post_end_after_start",
+     gettext_lazy("The end date must be after the start date.")),
+    ("post_unique_person_title_start",
+     "UNIQUE constraint failed: orgs_post.person_id, orgs_post.unit_id, orgs_post.title, "
+     "orgs_post.start",
+     gettext_lazy("This person already has this post from this date.")),
+    ("post_one_current_leader_per_unit", "UNIQUE constraint failed: orgs_post.unit_id",
+     gettext_lazy("This unit already has a leader in this period. End that post first.")),
+    ("post_leader_periods_do_not_overlap", "post_leader_periods_do_not_overlap",
+     gettext_lazy("This unit already has a leader in this period. End that post first.")),
+    ("orgs_unit_order_check", "CHECK constraint failed: order",
+     gettext_lazy("The display order must not be negative.")),
+    ("orgs_post_order_check", "CHECK constraint failed: order",
+     gettext_lazy("The display order must not be negative.")),
+]  # fmt: skip
+
+
+def explain_integrity_error(error: IntegrityError) -> str:
+    """What the person should read when the database refused a write."""
+    diagnosis = getattr(error.__cause__, "diag", None)  # PostgreSQL names the constraint
+    name = getattr(diagnosis, "constraint_name", None) or ""
+    text = str(error).strip()
+    for constraint, sqlite_text, message in DATABASE_RULES:
+        if name == constraint or text == sqlite_text or (not name and constraint in text):
+            return str(message)
+    return _("The database refused this change (rule %(rule)s); nothing was saved.") % {
+        "rule": name or text.partition("\n")[0][:80]
+    }
+
+
+@contextmanager
+def database_rules(recheck: Callable[[], None] | None = None) -> Iterator[None]:
+    """A savepoint around a write: the database's refusal becomes a DomainError.
+
+    `recheck` runs the service's own checks again after a refusal: a request that lost a
+    race to another one then reads the specific message (who holds the post since when).
+    """
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as error:
+        if recheck is not None:
+            recheck()
+        raise DomainError(explain_integrity_error(error)) from error
+
+
 def _month(value: dt.date | None) -> dt.date | None:
     return value.replace(day=1) if value else None
 
 
 @transaction.atomic
 def create_district(name: str, *, actor: Any) -> District:
-    district = District.objects.create(name=name)
+    if District.objects.filter(name=name).exists():
+        raise DomainError(_("A district with this name already exists."))
+    with database_rules():
+        district = District.objects.create(name=name)
     record("orgs.district.create", actor=actor, obj=district, data={"name": name})
     return district
+
+
+def _unit_name_taken(district_id: int, name: str, unit_pk: int | None) -> bool:
+    same = Unit.objects.filter(district_id=district_id, name=name)
+    if unit_pk is not None:
+        same = same.exclude(pk=unit_pk)
+    return same.exists()
 
 
 @transaction.atomic
@@ -36,9 +111,10 @@ def create_unit(
 ) -> Unit:
     if Unit.objects.filter(code=code).exists():
         raise DomainError(_("A unit with the code %(code)s already exists.") % {"code": code})
-    if Unit.objects.filter(district=district, name=name).exists():
+    if _unit_name_taken(district.pk, name, None):
         raise DomainError(_("A unit named %(name)s already exists.") % {"name": name})
-    unit = Unit.objects.create(district=district, code=code, name=name, kind=kind, order=order)
+    with database_rules():
+        unit = Unit.objects.create(district=district, code=code, name=name, kind=kind, order=order)
     record(
         "orgs.unit.create",
         actor=actor,
@@ -65,14 +141,22 @@ def _update(
     if changed:
         if check is not None:
             check(obj)
-        obj.save(update_fields=list(changed))
+        with database_rules(recheck=(lambda: check(obj)) if check is not None else None):
+            obj.save(update_fields=list(changed))
         record(action, actor=actor, obj=obj, data={"changes": changed})
     return changed
 
 
+def check_unit(unit: Unit) -> None:
+    if _unit_name_taken(unit.district_id, unit.name, unit.pk):
+        raise DomainError(_("A unit named %(name)s already exists.") % {"name": unit.name})
+
+
 @transaction.atomic
 def update_unit(unit: Unit, *, actor: Any, **fields: Any) -> dict[str, list[Any]]:
-    return _update(unit, UNIT_FIELDS, fields, action="orgs.unit.update", actor=actor)
+    return _update(
+        unit, UNIT_FIELDS, fields, action="orgs.unit.update", actor=actor, check=check_unit
+    )
 
 
 @transaction.atomic
@@ -88,14 +172,15 @@ def create_person(
 ) -> Person:
     if Person.objects.filter(code=code).exists():
         raise DomainError(_("A person with the number %(code)s already exists.") % {"code": code})
-    person = Person.objects.create(
-        code=code,
-        name=name,
-        gender=gender,
-        birth_month=_month(birth_month),
-        education=education,
-        party_joined=_month(party_joined),
-    )
+    with database_rules():
+        person = Person.objects.create(
+            code=code,
+            name=name,
+            gender=gender,
+            birth_month=_month(birth_month),
+            education=education,
+            party_joined=_month(party_joined),
+        )
     record(
         "orgs.person.create",
         actor=actor,
@@ -173,7 +258,8 @@ def start_post(
             % {"name": person.name, "title": title, "start": start.isoformat()}
         )
     check_post(post)
-    post.save()
+    with database_rules(recheck=lambda: check_post(post)):
+        post.save()
     record("orgs.post.start", actor=actor, obj=post, data=_post_data(post))
     return post
 
@@ -185,7 +271,8 @@ def end_post(post: Post, end: dt.date, *, actor: Any) -> Post:
         raise DomainError(_("This post already ended on %(end)s.") % {"end": post.end.isoformat()})
     post.end = end
     check_post(post)
-    post.save(update_fields=["end"])
+    with database_rules(recheck=lambda: check_post(post)):
+        post.save(update_fields=["end"])
     record("orgs.post.end", actor=actor, obj=post, data={"end": end})
     return post
 
