@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from sanhao.orgs.models import Person, Post, Unit
+from sanhao.orgs.models import Person, Post, PostQuerySet, Unit
 
 
 def can_read_roster(user: Any) -> bool:
@@ -48,10 +48,21 @@ def get_unit_for_office(user: Any, code: str) -> Unit:
     return get_unit_for_user(user, code)
 
 
-def people_for_user(user: Any) -> QuerySet[Person]:
+def posts_for_user(user: Any) -> PostQuerySet:
+    """The posts a user may read: for a liaison, those of their unit only, whoever holds
+    them. Every list of posts goes through here, also the posts of a person in scope: a
+    cadre who left the liaison's unit stays in its history, their new post does not show."""
     require_roster_reader(user)
     if user.is_liaison:
-        return Person.objects.filter(posts__unit_id=user.unit_id).distinct()
+        return Post.objects.filter(unit_id=user.unit_id)
+    return Post.objects.all()
+
+
+def people_for_user(user: Any) -> QuerySet[Person]:
+    """The people a user may read: for a liaison, whoever held a post in their unit."""
+    if user.is_liaison:
+        return Person.objects.filter(pk__in=posts_for_user(user).values("person_id"))
+    require_roster_reader(user)
     return Person.objects.all()
 
 

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -104,14 +104,15 @@ def unit_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
 @login_required
 def person_list(request: AuthenticatedRequest) -> HttpResponse:
-    people = access.people_for_user(request.user).annotate(
-        current=Count("posts", filter=Q(posts__end__isnull=True))
-    )
+    people = access.people_for_user(request.user)
     query = request.GET.get("q", "").strip()
     if query:
         people = people.filter(Q(name__icontains=query) | Q(code__icontains=query))
     page = Paginator(people.order_by("name", "code"), 50).get_page(request.GET.get("page"))
-    current_posts = Post.objects.current().filter(person__in=list(page.object_list))
+    # The posts shown are scoped too: a liaison sees the current posts in their unit only.
+    current_posts = (
+        access.posts_for_user(request.user).current().filter(person__in=list(page.object_list))
+    )
     by_person: dict[int, list[Post]] = {}
     for post in current_posts.select_related("unit"):
         by_person.setdefault(post.person_id, []).append(post)
@@ -126,9 +127,8 @@ def person_list(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def person_detail(request: AuthenticatedRequest, person_pk: int) -> HttpResponse:
     person = access.get_person_for_user(request.user, person_pk)
-    posts = person.posts.select_related("unit").order_by("-start")
-    if request.user.is_liaison:
-        posts = posts.filter(unit=request.user.unit)
+    posts = access.posts_for_user(request.user).filter(person=person)
+    posts = posts.select_related("unit").order_by("-start")
     return render(
         request,
         "orgs/person_detail.html",

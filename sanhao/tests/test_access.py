@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from sanhao.orgs import services
+from sanhao.orgs.models import Person, Post, Role
 
 ROLES = ["office", "liaison_a", "judge", "viewer"]
 READERS = {"office", "liaison_a", "viewer"}
@@ -31,9 +36,24 @@ VIEWS = {
 NOT_WALKED = {"accounts:login", "accounts:logout", "set_language"}
 
 
-def _kwargs(world, spec: dict[str, str], unit: str) -> dict[str, object]:
-    team = world.a if unit == "A" else world.b
-    post = world.posts[f"{unit}1"]
+@pytest.fixture
+def transferred(world) -> Post:
+    """A deputy who left town A for town B: A's liaison may see the person, never B."""
+    person = services.create_person(code="T001", name="调任者", gender=Person.Gender.FEMALE,
+                                    actor=world.office)  # fmt: skip
+    old = services.start_post(person, world.a, role=Role.DEPUTY, title="副镇长",
+                              start=dt.date(2018, 1, 1), actor=world.office)  # fmt: skip
+    services.end_post(old, dt.date(2023, 1, 1), actor=world.office)
+    return services.start_post(person, world.b, role=Role.DEPUTY, title="调任副主任",
+                               start=dt.date(2023, 1, 1), order=9, actor=world.office)  # fmt: skip
+
+
+def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
+    """URL parameters from town A's or B's objects, or from one post and its unit."""
+    if isinstance(unit, Post):
+        team, post = unit.unit, unit
+    else:
+        team, post = (world.a if unit == "A" else world.b), world.posts[f"{unit}1"]
     values = {
         "code": team.code,
         "person_pk": post.person.pk,
@@ -82,10 +102,16 @@ def test_it_sends_anonymous_visitors_to_the_login(db, world, name):
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_it_never_shows_another_unit_to_a_liaison_on_any_url(world):
-    """Every URL pattern, filled with town B's objects, as the liaison of town A."""
+def test_it_never_shows_another_unit_to_a_liaison_on_any_url(world, transferred):
+    """Every URL pattern, filled with town B's objects, then with those of a person who
+    moved from A to B, as the liaison of town A: nothing of B may show, not the unit,
+    not its people, not the transferred person's post there."""
     client = world.client_for(world.liaison_a)
-    secrets = [world.b.name, *(p.person.name for k, p in world.posts.items() if k[0] == "B")]
+    secrets = [
+        world.b.name,
+        transferred.title,
+        *(p.person.name for k, p in world.posts.items() if k[0] == "B"),
+    ]
     walked = 0
     for name, pattern in _names(get_resolver()).items():
         if name in NOT_WALKED:
@@ -93,17 +119,34 @@ def test_it_never_shows_another_unit_to_a_liaison_on_any_url(world):
         names = list(pattern.pattern.converters)
         unknown = set(names) - {"code", "person_pk", "post_pk", "pk"}
         assert not unknown, f"teach this test the URL parameter(s) {unknown} of {name}"
-        url = reverse(name, kwargs=_kwargs(world, dict.fromkeys(names, ""), "B"))
-        for method in ("get", "post"):
-            response = getattr(client, method)(url)
-            walked += 1
-            if response.status_code in (403, 404, 405):
-                continue
-            assert response.status_code in (200, 302), (method, url, response.status_code)
-            body = response.content.decode()
-            leaked = [s for s in secrets if s in body]
-            assert not leaked, f"{method.upper()} {url} shows {leaked} to the liaison of A"
-    assert walked >= 2 * len(VIEWS)
+        for objects in ("B", transferred):
+            url = reverse(name, kwargs=_kwargs(world, dict.fromkeys(names, ""), objects))
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                walked += 1
+                if response.status_code in (403, 404, 405):
+                    continue
+                assert response.status_code in (200, 302), (method, url, response.status_code)
+                body = response.content.decode()
+                leaked = [s for s in secrets if s in body]
+                assert not leaked, f"{method.upper()} {url} shows {leaked} to the liaison of A"
+    assert walked >= 4 * len(VIEWS)
+
+
+def test_it_shows_a_liaison_the_transferred_person_with_their_past_post_only(world, transferred):
+    client = world.client_for(world.liaison_a)
+    person = transferred.person
+    listed = client.get(reverse("orgs:person_list")).content.decode()
+    assert person.name in listed and "乙街道" not in listed
+    found = client.get(reverse("orgs:person_list"), {"q": "调任"}).content.decode()
+    assert person.name in found and "乙街道" not in found and "调任副主任" not in found
+    page = client.get(reverse("orgs:person_detail", kwargs={"person_pk": person.pk}))
+    body = page.content.decode()
+    assert "甲镇" in body and "副镇长" in body and "乙街道" not in body
+    assert "调任副主任" not in body
+    # The office sees both posts.
+    office = world.client_for(world.office).get(reverse("orgs:person_list")).content.decode()
+    assert "乙街道调任副主任" in office
 
 
 def test_it_refuses_the_admin_to_everyone_but_the_office(world):
