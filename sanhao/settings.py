@@ -81,8 +81,12 @@ TEMPLATES = [
 
 # Database: SQLite by default, PostgreSQL (or any database URL) through DATABASE_URL.
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'sanhao.sqlite3'}")
+# Connections are kept for DB_CONN_MAX_AGE seconds and checked before reuse: opening one
+# per request cost more than most pages (docs/performance.md).
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
@@ -131,6 +135,7 @@ AXES_ENABLED = env_bool("LOGIN_THROTTLE", True)
 # Sessions: office accounts are signed out after OFFICE_IDLE_MINUTES without a request.
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 12) * 3600
 OFFICE_IDLE_SECONDS = env_int("OFFICE_IDLE_MINUTES", 30) * 60
+IDLE_REFRESH_SECONDS = 60  # the idle window moves (one session write) at most this often
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

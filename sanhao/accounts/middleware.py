@@ -1,3 +1,4 @@
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -5,21 +6,31 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from sanhao.accounts.roles import is_office
+
 
 class IdleTimeoutMiddleware:
     """Office accounts hold the most power: their session ends after a short idle time.
 
-    Setting the expiry on every request makes it a sliding window: the session
-    lives OFFICE_IDLE_SECONDS after the last request, then the office signs in again.
+    The session's expiry is a sliding window: it lives OFFICE_IDLE_SECONDS after the
+    last request, then the office signs in again. Moving the window means writing the
+    session row, so it is moved at most once per IDLE_REFRESH_SECONDS (a minute), not
+    on every request: the idle limit is then exact to within that minute.
     """
+
+    KEY = "_idle_refreshed"
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and getattr(user, "is_office", False):
-            request.session.set_expiry(settings.OFFICE_IDLE_SECONDS)
+        if user is not None and is_office(user):
+            now = int(time.time())
+            refreshed = request.session.get(self.KEY)
+            if not isinstance(refreshed, int) or now - refreshed >= settings.IDLE_REFRESH_SECONDS:
+                request.session.set_expiry(settings.OFFICE_IDLE_SECONDS)
+                request.session[self.KEY] = now
         return self.get_response(request)
 
 

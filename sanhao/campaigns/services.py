@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanhao.accounts.roles import is_office
 from sanhao.audit.services import record
 from sanhao.campaigns.models import NEXT_PHASE, CampaignYear, Phase
 from sanhao.lib.errors import DomainError
@@ -15,7 +16,7 @@ from sanhao.orgs.models import District
 
 
 def _require_office(actor: Any) -> None:
-    if actor is None or not getattr(actor, "is_office", False):
+    if not is_office(actor):
         raise DomainError(_("Only the campaign office can do this."))
 
 

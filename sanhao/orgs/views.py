@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -32,33 +32,47 @@ from sanhao.orgs.roster import build_template, import_roster
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _current_team() -> Prefetch:
-    posts = Post.objects.current().select_related("person").order_by("order", "start")
-    return Prefetch("posts", queryset=posts, to_attr="current_posts")
+UNITS_PER_PAGE = 100
+PAST_POSTS_PER_PAGE = 50
+# The columns a posts table shows: the rest of a post or person is never read there.
+POST_COLUMNS = ("id", "role", "title", "start", "end", "order", "person__id", "person__name")
 
 
 @login_required
 def unit_list(request: AuthenticatedRequest) -> HttpResponse:
-    units = access.units_for_user(request.user).prefetch_related(_current_team())
-    rows = []
-    for unit in units:
-        team = unit.current_posts  # type: ignore[attr-defined]
-        leader = next((p for p in team if p.role == Role.LEADER), None)
-        rows.append({"unit": unit, "leader": leader, "size": len(team)})
-    return render(request, "orgs/unit_list.html", {"rows": rows})
+    """One row per unit, its leader and team size computed by the database: the page
+    fetches the rows it shows, not every post and person of the district."""
+    leader = Post.objects.current().filter(unit=OuterRef("pk"), role=Role.LEADER)
+    units = (
+        access.units_for_user(request.user)
+        .only("code", "name", "kind", "order")
+        .annotate(
+            size=Count("posts", filter=Q(posts__end__isnull=True)),
+            leader_name=Subquery(leader.values("person__name")[:1]),
+            leader_title=Subquery(leader.values("title")[:1]),
+        )
+        .order_by("order", "code")
+    )
+    page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "orgs/unit_list.html", {"page": page})
 
 
 @login_required
 def unit_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
     unit = access.get_unit_for_user(request.user, code)
-    posts = list(unit.posts.select_related("person").order_by("order", "-start"))
-    current = [p for p in posts if p.end is None]
-    past = [p for p in posts if p.end is not None]
-    past.sort(key=lambda p: (p.end, p.start), reverse=True)
+    posts = Post.objects.filter(unit=unit).select_related("person").only(*POST_COLUMNS)
+    current = list(posts.current().order_by("order", "-start"))
+    past = Paginator(posts.past().order_by("-end", "-start", "pk"), PAST_POSTS_PER_PAGE)
+    past_page = past.get_page(request.GET.get("page"))
     return render(
         request,
         "orgs/unit_detail.html",
-        {"unit": unit, "current": current, "past": past, "can_edit": request.user.is_office},
+        {
+            "unit": unit,
+            "current": current,
+            "past": past_page,
+            "can_edit": request.user.is_office,
+        },
     )
 
 
