@@ -41,7 +41,7 @@ def one_scale(name: str) -> dict[str, Any]:
     from reference import aggregate, register
     from tqdm import tqdm
 
-    from sanhao.scoring import engine
+    from sanhao.scoring import engine, score
     from sanhao.scoring.arrays import load_arrays, save_arrays, validate_arrays
     from sanhao.scoring.report import to_document, to_json
     from sanhao.scoring.scheme import load_scheme
@@ -75,7 +75,8 @@ def one_scale(name: str) -> dict[str, Any]:
         facts = stage("load", lambda: load_arrays(path))
         problems = stage("validate", lambda: validate_arrays(facts, scheme))
         assert not problems, problems
-        result = stage("compute", lambda: engine.compute(scheme, facts))
+        facts.checked = scheme.source_hash  # checked above: score() need not check again
+        result = stage("compute", lambda: score(scheme, facts))
         if with_stats:
             stats = stage(
                 "statistics", lambda: statistics(result, replicates=2000, dirichlet_draws=2000)
@@ -93,19 +94,17 @@ def one_scale(name: str) -> dict[str, Any]:
             return len(text.encode())
 
         figures["result_bytes"] = stage("write", write)
-        # The aggregation both ways: the engine's panel and ballot steps, and one SQL query.
-        details: dict[str, Any] = {}
 
+        # The aggregation both ways: the engine's panel and ballot steps, and one SQL query.
         def engine_aggregation() -> np.ndarray:
             p = np.zeros(facts.n_candidates)
             m = np.zeros(facts.n_candidates)
-            for key, cat in enumerate(("team", "leader", "deputy")):
-                members = np.flatnonzero(facts.cand_category == key)
+            for spec in scheme.categories.values():
+                members = np.flatnonzero(facts.cand_category == spec.category.ordinal)
                 local = np.full(facts.n_candidates, -1, dtype=np.int64)
                 local[members] = np.arange(len(members))
-                spec = scheme.categories[cat]
-                p[members] = engine._panel(spec, key, facts, members, local, details)[0]
-                m[members] = engine._ballots(spec, key, facts, members, local, details)[0]
+                p[members] = engine.panel(spec, facts, members, local).p
+                m[members] = engine.ballots(spec, facts, members, local).m
             return np.stack([p, m], axis=1)
 
         start = time.perf_counter()

@@ -1,5 +1,21 @@
-"""The scoring engine: pure Python (and numpy), no Django. import-linter enforces it.
+"""The scoring engine: pure Python (and numpy, pydantic), no Django. import-linter enforces it.
 
-The engine itself is issue #3; this package starts with the number rules of
-SCORING.md that every later step shares.
+    from sanhao.scoring import score
+    result = score("default_scheme.toml", facts_dict)   # raises InvalidInput on bad input
+    for row in result.candidates("deputy"): row.s, row.status, row.reasons
+
+The model is docs/scoring.md; the file formats docs/scheme.md.
 """
+
+from sanhao.scoring.api import score
+from sanhao.scoring.codes import Category, Component, Reason, ReasonCode, Status, VoidCode
+from sanhao.scoring.engine import ENGINE_VERSION
+from sanhao.scoring.problems import InvalidInput, Problem
+from sanhao.scoring.results import CandidateScore, CategorySummary, Result
+from sanhao.scoring.scheme import Scheme, load_scheme, parse_scheme
+
+__all__ = [
+    "ENGINE_VERSION", "CandidateScore", "Category", "CategorySummary", "Component",
+    "InvalidInput", "Problem", "Reason", "ReasonCode", "Result", "Scheme", "Status", "VoidCode",
+    "load_scheme", "parse_scheme", "score",
+]  # fmt: skip

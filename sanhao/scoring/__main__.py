@@ -1,4 +1,8 @@
-"""python -m sanhao.scoring SCHEME FACTS [--out RESULT.json] [--explain CANDIDATE] [--stats]"""
+"""python -m sanhao.scoring SCHEME FACTS [--out RESULT.json] [--explain CANDIDATE] [--stats]
+
+Exit status 0 with the ranking; 2 when an input is bad (every problem listed, nothing
+computed or written) or the candidate to explain is unknown.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from sanhao.scoring.engine import compute
-from sanhao.scoring.facts import load_facts
+from sanhao.scoring.api import score
 from sanhao.scoring.problems import InvalidInput
 from sanhao.scoring.report import explain_lines, ranking_table, to_document, to_json
-from sanhao.scoring.scheme import load_scheme
+
+SHOWN = 200  # problems printed; the count says how many there are
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,18 +29,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2026, help="统计抽样的随机种子")
     args = parser.parse_args(argv)
     try:
-        scheme = load_scheme(args.scheme)
-        facts = load_facts(args.facts, scheme)
+        result = score(args.scheme, args.facts)
     except InvalidInput as error:
         print(f"输入有 {len(error.problems)} 处问题，未计算、未写入任何文件：", file=sys.stderr)
-        for problem in error.problems:
+        for problem in error.problems[:SHOWN]:
             print(f"  {problem}", file=sys.stderr)
+        if len(error.problems) > SHOWN:
+            print(f"  ……另有 {len(error.problems) - SHOWN} 处", file=sys.stderr)
         return 2
     except OSError as error:
-        print(f"无法读取文件：{error}", file=sys.stderr)
+        print(f"无法读取文件：{error.filename}：{error.strerror}", file=sys.stderr)
         return 2
-    result = compute(scheme, facts)
-    if args.explain and args.explain not in facts.cand_ids:
+    if args.explain and args.explain not in result.facts.cand_ids:
         print(f"没有编号为 {args.explain} 的候选对象", file=sys.stderr)
         return 2
     document = to_document(result)

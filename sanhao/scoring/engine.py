@@ -1,27 +1,41 @@
-"""The engine: SCORING.md steps 0–7 for every category, vectorised over candidates.
+"""The engine: docs/scoring.md §0–§7 for every category, vectorised over candidates.
 
-`compute(scheme, facts)` returns a `Result`: per category, each candidate's K, P, M,
-B, D and S in cents, its rank, tie marks, eligibility with reasons and award; and
-`Result.explain(candidate)` gives the breakdown of every number. Floats are used
-where the result cannot depend on them: each rounded value is exact (rounding.py),
-and S is computed in integers from the rounded components.
+`compute(scheme, facts)` returns a `Computation`: per category, each candidate's K, P, M,
+B, D and S in cents, its rank, tie marks, eligibility reasons (codes) and status. The
+public entry point is `sanhao.scoring.score`, which wraps it in a typed `Result`.
+
+Exactness (docs/scoring.md §5, "Exact numbers"): floats are used only where the result
+cannot depend on them. Growths are compared as exact rationals; every rounded value is
+exact (rounding.py recomputes with fractions what lies near a half cent); B, D and S are
+computed in integers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
-from typing import Any
 
 import numpy as np
 
+from sanhao.scoring.codes import (
+    CATEGORIES,
+    Category,
+    Component,
+    Reason,
+    ReasonCode,
+    Status,
+    VoidCode,
+)
 from sanhao.scoring.facts import Facts
+from sanhao.scoring.formats import PANEL_PLACES
 from sanhao.scoring.rounding import round_cents
-from sanhao.scoring.scheme import CATEGORIES, Category, Scheme
+from sanhao.scoring.scheme import CategoryRules, Item, Scheme
 
-ENGINE_VERSION = "1.0.0"
+ENGINE_VERSION = "2.0.0"
+STATUSES: tuple[Status, ...] = tuple(Status)
 
 
 def _fraction(value: float | Decimal | int) -> Fraction:
@@ -33,8 +47,8 @@ def _fraction(value: float | Decimal | int) -> Fraction:
 
 def _scale(values: list[Decimal]) -> tuple[list[int], int]:
     """Decimals as integers over a common power of ten: ([4, 3, 3], 10) for 0.4, 0.3, 0.3."""
-    places = max((-v.as_tuple().exponent for v in values if v.as_tuple().exponent < 0), default=0)  # type: ignore[operator]
-    factor = 10**places
+    places = max((-int(v.as_tuple().exponent) for v in values), default=0)
+    factor = 10 ** max(places, 0)
     return [int(v * factor) for v in values], factor
 
 
@@ -54,7 +68,47 @@ def segment_reduce(ufunc: np.ufunc, values: np.ndarray, starts: np.ndarray, ends
     return out
 
 
-# Step 1 — quantified score K ----------------------------------------------------------
+def exact_dense_keys(approx: np.ndarray, exact: Callable[[int], Fraction], *,
+                     trusted: bool = False) -> np.ndarray:  # fmt: skip
+    """Dense ranks (0 = smallest) of exact values, equal keys exactly for equal values.
+
+    `approx[i]` must be the correctly rounded float of `exact(i)`, hence monotone in it:
+    values with different floats are ordered by them; values sharing a float are compared
+    exactly. `trusted`: the caller knows that distinct values never share a float.
+    """
+    n = len(approx)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    order = np.argsort(approx, kind="stable")
+    ordered = approx[order]
+    new = np.ones(n, dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    base = np.empty(n, dtype=np.int64)
+    base[order] = np.cumsum(new) - 1
+    if trusted:
+        return base
+    starts = np.flatnonzero(new)
+    sizes = np.diff(np.append(starts, n))
+    sub = np.zeros(n, dtype=np.int64)
+    tie = sizes > 1
+    for start, size in zip(starts[tie].tolist(), sizes[tie].tolist(), strict=True):
+        members = order[start : start + size]
+        values = [exact(int(i)) for i in members]
+        distinct = sorted(set(values))
+        if len(distinct) > 1:
+            place = {v: k for k, v in enumerate(distinct)}
+            sub[members] = [place[v] for v in values]
+    if not sub.any():
+        return base
+    pairs = np.lexsort((sub, base))
+    step = np.ones(n, dtype=bool)
+    step[1:] = (base[pairs][1:] != base[pairs][:-1]) | (sub[pairs][1:] != sub[pairs][:-1])
+    dense = np.empty(n, dtype=np.int64)
+    dense[pairs] = np.cumsum(step) - 1
+    return dense
+
+
+# §1 — quantified score K ----------------------------------------------------------------
 
 
 @dataclass
@@ -62,20 +116,34 @@ class Quantified:
     """Per unit and indicator: completion, growth and the points they earn."""
 
     completion: np.ndarray  # c_ij, clamped
-    growth: np.ndarray  # g_ij, NaN where undefined
+    growth: np.ndarray  # g_ij (correctly rounded), NaN where undefined
     s_a: np.ndarray
     s_b: np.ndarray  # efficacy or rank part
     s: np.ndarray  # per indicator, NaN-free
-    growth_rank: np.ndarray  # rank by growth among defined (0 where undefined)
+    growth_rank: np.ndarray  # rank by exact growth among defined (0 where undefined)
     g_min: np.ndarray
     g_max: np.ndarray
     s_proc: np.ndarray  # per unit
     k_unit: np.ndarray  # per unit, unrounded
 
 
+def _growth_ratio(exact: tuple[Decimal, Decimal, Decimal], lower: bool) -> tuple[int, int] | None:
+    """g = (a − y)/|y| (lower is better: (y − a)/|y|) as integers n/d with d > 0; None if y = 0."""
+    a_n, a_d = exact[0].as_integer_ratio()
+    y_n, y_d = exact[2].as_integer_ratio()
+    if y_n == 0:
+        return None
+    n = a_n * y_d - y_n * a_d
+    return (-n if lower else n), a_d * abs(y_n)
+
+
+def _exact_growth(nums: list[int], dens: list[int]) -> Callable[[int], Fraction]:
+    return lambda k: Fraction(nums[k], dens[k])
+
+
 def quantify(scheme: Scheme, facts: Facts) -> Quantified:
     n_u, n_j = facts.actual.shape
-    a, p, y = facts.actual, facts.plan, facts.prior
+    a, p = facts.actual, facts.plan
     lower = np.array([ind.lower_is_better for ind in scheme.indicators], dtype=bool)
     points = np.array([float(ind.points) for ind in scheme.indicators])
     alpha = np.array([float(ind.alpha) for ind in scheme.indicators])
@@ -84,25 +152,38 @@ def quantify(scheme: Scheme, facts: Facts) -> Quantified:
         higher_c = a / p
         lower_c = np.where(a == 0, 1.0, p / a)
         completion = np.clip(np.where(lower, lower_c, higher_c), 0.0, 1.0)
-        defined = y != 0
-        growth = np.where(lower, y - a, a - y) / np.abs(y)
-    growth = np.where(defined, growth, np.nan)
     s_a = points * completion
-    # Growth equal to 12 decimal places is equal: it shares a rank and spans no range.
-    key = np.where(defined, np.round(growth, 12), np.nan)
-    g_min = np.nanmin(np.where(defined, key, np.inf), axis=0) if n_u else np.zeros(n_j)
-    g_max = np.nanmax(np.where(defined, key, -np.inf), axis=0) if n_u else np.zeros(n_j)
-    span = g_max - g_min
-    with np.errstate(divide="ignore", invalid="ignore"):
-        efficacy = points * (0.6 + 0.4 * (key - g_min) / np.where(span > 0, span, 1.0))
-    efficacy = np.where(span > 0, efficacy, points)
+    growth = np.full((n_u, n_j), np.nan)
+    ratio = np.ones((n_u, n_j))  # (g − g_min)/(g_max − g_min), 1 when all growths are equal
     growth_rank = np.zeros((n_u, n_j), dtype=np.int64)
-    for j in range(n_j):
-        col = key[:, j]
-        ok = ~np.isnan(col)
-        ordered = np.sort(col[ok])[::-1]
-        # rank = 1 + number of units with a strictly higher growth (1, 2, 2, 4)
-        growth_rank[ok, j] = np.searchsorted(-ordered, -col[ok], side="left") + 1
+    g_min, g_max = np.full(n_j, np.nan), np.full(n_j, np.nan)
+    for j, ind in enumerate(scheme.indicators):
+        # §1: growths are equal only when equal as rationals; the floats below are correctly
+        # rounded from the exact n/d, so they order the growths, and their ties are resolved
+        # exactly.
+        found = [(u, _growth_ratio(facts.ind_exact[(u, j)], ind.lower_is_better))
+                 for u in range(n_u)]  # fmt: skip
+        rows = [(u, g) for u, g in found if g is not None]
+        if not rows:
+            continue
+        units = np.array([u for u, _g in rows], dtype=np.int64)
+        nums = [g[0] for _u, g in rows]
+        dens = [g[1] for _u, g in rows]
+        approx = np.array([n / d for n, d in zip(nums, dens, strict=True)])
+        growth[units, j] = approx
+        keys = exact_dense_keys(approx, _exact_growth(nums, dens))
+        # rank = 1 + the number of units with a strictly higher growth (1, 2, 2, 4)
+        at_or_below = np.cumsum(np.bincount(keys))
+        growth_rank[units, j] = 1 + len(rows) - at_or_below[keys]
+        low, high = int(np.argmin(keys)), int(np.argmax(keys))
+        g_min[j], g_max[j] = approx[low], approx[high]
+        if keys[high] > keys[low]:
+            n0, d0, n1, d1 = nums[low], dens[low], nums[high], dens[high]
+            span = n1 * d0 - n0 * d1  # (g_max − g_min)·d0·d1 > 0
+            ratio[units, j] = [((n * d0 - n0 * d) * d1) / (d * span)
+                               for n, d in zip(nums, dens, strict=True)]  # fmt: skip
+    defined = ~np.isnan(growth)
+    efficacy = points * (0.6 + 0.4 * ratio)
     rank_part = points * np.maximum(0.0, 1.0 - 0.05 * (growth_rank - 1))
     s_b = np.where(rank_method, rank_part, efficacy)
     s = np.where(defined, alpha * s_a + (1 - alpha) * s_b, s_a)
@@ -127,12 +208,10 @@ class ExactK:
     @cached_property
     def growth(self) -> dict[tuple[int, int], Fraction | None]:
         result: dict[tuple[int, int], Fraction | None] = {}
-        for (u, j), (a, _p, y) in self.facts.ind_exact.items():
-            lower = self.scheme.indicators[j].lower_is_better
-            result[(u, j)] = (
-                None if y == 0 else Fraction((y - a) if lower else (a - y)) / abs(Fraction(y))
-            )
-        return result  # fmt: skip
+        for (u, j), values in self.facts.ind_exact.items():
+            g = _growth_ratio(values, self.scheme.indicators[j].lower_is_better)
+            result[(u, j)] = None if g is None else Fraction(*g)
+        return result
 
     @cached_property
     def bounds(self) -> list[tuple[Fraction, Fraction] | None]:
@@ -180,95 +259,54 @@ class ExactK:
         return 100 * (sum((self.s(u, j) for j in chosen), Fraction(0)) + self.s_proc(u)) / total
 
 
-# Results ---------------------------------------------------------------------------------
+# §2 — panel score P -------------------------------------------------------------------------
 
 
 @dataclass
-class CategoryResult:
-    key: str
-    spec: Category
-    members: np.ndarray  # candidate indices, in input order
-    k: np.ndarray  # cents, int64
-    p: np.ndarray
-    m: np.ndarray
-    b: np.ndarray
-    d: np.ndarray
-    s: np.ndarray
-    top: np.ndarray  # top grades received (for the excellence rate e)
-    bottom: np.ndarray  # bottom grades received (for the bottom-grade rate u)
-    panel_judges: np.ndarray  # R: valid sheets that scored the candidate
-    ballots_counted: np.ndarray  # n: valid, non-abstaining grades
-    incomplete: list[list[str]]
-    reasons: list[list[str]]
-    rank: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    order: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    tied: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
-    awarded: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
-    boundary_tie: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
-    skipped_cap: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
-    empty_seats: int = 0
-    details: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def eligible(self) -> np.ndarray:
-        return np.array([not r for r in self.reasons], dtype=bool)
-
-    def e(self, at: int) -> Fraction:
-        n = int(self.ballots_counted[at])
-        return Fraction(int(self.top[at]), n) if n else Fraction(0)
-
-    def u(self, at: int) -> Fraction:
-        n = int(self.ballots_counted[at])
-        return Fraction(int(self.bottom[at]), n) if n else Fraction(0)
+class PanelPart:
+    p: np.ndarray  # per candidate, unrounded
+    sheets: np.ndarray  # R: the valid sheets that scored the candidate
+    exact: Callable[[int], Fraction]
+    void_sheets: dict[str, Reason]
+    # score mode: the valid cells sorted by candidate, with each candidate's [start, end)
+    cells: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    dimensions: np.ndarray | None = None  # (candidates, dimensions)
+    mean_rank: np.ndarray | None = None  # rank mode
 
 
-@dataclass
-class Result:
-    scheme: Scheme
-    facts: Facts
-    quantified: Quantified
-    categories: dict[str, CategoryResult]
-
-    def position(self, candidate_id: str) -> tuple[CategoryResult, int]:
-        index = self.facts.cand_ids.index(candidate_id)
-        category = self.categories[CATEGORIES[self.facts.cand_category[index]]]
-        local = int(np.flatnonzero(category.members == index)[0])
-        return category, local
-
-
-# Step 2 — panel score P -------------------------------------------------------------------
-
-
-def _panel(spec: Category, key: int, facts: Facts, members: np.ndarray, local: np.ndarray,
-           details: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, Any]:  # fmt: skip
+def panel(spec: CategoryRules, facts: Facts, members: np.ndarray, local: np.ndarray) -> PanelPart:
     n = len(members)
+    key = spec.category.ordinal
     sheets_of = facts.sheet_category == key
     in_cat = sheets_of[facts.cell_sheet] if len(facts.cell_sheet) else np.zeros(0, dtype=bool)
     cells = np.flatnonzero(in_cat)
     n_dims = len(spec.dimensions)
     if spec.panel.mode == "rank":
-        return _panel_rank(spec, facts, cells, local, n, details)
+        return _panel_rank(facts, cells, local, n)
     scores = facts.cell_scores[cells, :n_dims]
-    totals = np.round(scores.sum(axis=1), 9)
+    # Totals exactly, in units of 10⁻⁴ (panel scores have at most 4 decimals).
+    unit = 10**PANEL_PLACES
+    totals = np.round(scores * unit).astype(np.int64).sum(axis=1)
     sheet = facts.cell_sheet[cells]
-    # Void sheets (SCORING.md step 2): all totals equal, or too many totals ≥ void_high_total.
+    # Void sheets (§2): all totals equal, or too many totals ≥ void_high_total.
     n_sheets = len(facts.sheet_ids)
     by_sheet = np.argsort(sheet, kind="stable")
     sheet_ids = np.arange(n_sheets)
     first = np.searchsorted(sheet[by_sheet], sheet_ids, side="left")
     last = np.searchsorted(sheet[by_sheet], sheet_ids, side="right")
-    t_max = segment_reduce(np.maximum, totals[by_sheet], first, last, -np.inf)
-    t_min = segment_reduce(np.minimum, totals[by_sheet], first, last, np.inf)
+    t_max = segment_reduce(np.maximum, totals[by_sheet].astype(np.float64), first, last, -np.inf)
+    t_min = segment_reduce(np.minimum, totals[by_sheet].astype(np.float64), first, last, np.inf)
     per_sheet = last - first
-    high = np.bincount(sheet, weights=totals >= float(spec.panel.void_high_total),
-                       minlength=n_sheets)  # fmt: skip
+    high_total = int(spec.panel.void_high_total * unit)
+    high = np.bincount(sheet, weights=totals >= high_total, minlength=n_sheets)
     limit = ceil_times(spec.panel.void_high_share, per_sheet)
     flat = (per_sheet >= 2) & (t_max == t_min)
     too_high = high > limit
     void = sheets_of & (flat | too_high)
-    details["void_sheets"] = {
-        facts.sheet_ids[s]: ("所有候选对象总分相同" if flat[s] else
-                             f"总分 ≥ {spec.panel.void_high_total} 的超过 {limit[s]} 个")
+    void_sheets = {
+        facts.sheet_ids[s]: Reason(VoidCode.SHEET_EQUAL_TOTALS) if flat[s] else
+        Reason(VoidCode.SHEET_TOO_MANY_HIGH, {"total": str(spec.panel.void_high_total),
+                                              "limit": str(int(limit[s]))})
         for s in np.flatnonzero(void)
     }  # fmt: skip
     keep = ~void[sheet]
@@ -292,14 +330,12 @@ def _panel(spec: Category, key: int, facts: Facts, members: np.ndarray, local: n
 
     def exact(i: int) -> Fraction:
         block = [[_fraction(float(x)) for x in row] for row in scores[starts[i] : ends[i]]]
-        return _exact_p(block, spec.panel.trim_above)
+        return exact_p(block, spec.panel.trim_above)
 
-    details["panel_cells"] = (cells, starts, ends)
-    details["panel_dims"] = per_dim
-    return per_dim.sum(axis=1), r, exact
+    return PanelPart(per_dim.sum(axis=1), r, exact, void_sheets, (cells, starts, ends), per_dim)
 
 
-def _exact_p(rows: list[list[Fraction]], trim_above: int) -> Fraction:
+def exact_p(rows: list[list[Fraction]], trim_above: int) -> Fraction:
     """P for one candidate from its valid sheets' scores, exactly (also the reference)."""
     if not rows:
         return Fraction(0)
@@ -312,49 +348,60 @@ def _exact_p(rows: list[list[Fraction]], trim_above: int) -> Fraction:
     return total
 
 
-def _panel_rank(spec: Category, facts: Facts, cells: np.ndarray, local: np.ndarray, n: int,
-                details: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, Any]:  # fmt: skip
+def _panel_rank(facts: Facts, cells: np.ndarray, local: np.ndarray, n: int) -> PanelPart:
     who = local[facts.cell_cand[cells]]
     ranks = facts.cell_scores[cells, 0]
     r = np.bincount(who, minlength=n)
     sums = np.bincount(who, weights=ranks, minlength=n)
-    details["void_sheets"] = {}
-    details["panel_cells"] = None
     with np.errstate(divide="ignore", invalid="ignore"):
         mean_rank = sums / r
     p = np.where(r > 0, 100 * (n - mean_rank) / max(n - 1, 1), 0.0)
-    details["mean_rank"] = mean_rank
     sums_int = sums.astype(np.int64)
 
     def exact(i: int) -> Fraction:
         return 100 * (n - Fraction(int(sums_int[i]), int(r[i]))) / max(n - 1, 1)
 
-    return p, r, exact
+    return PanelPart(p, r, exact, {}, mean_rank=mean_rank)
 
 
-# Step 3 — ballot score M --------------------------------------------------------------------
+# §3 — ballot score M ----------------------------------------------------------------------------
 
 
-def _ballots(spec: Category, key: int, facts: Facts, members: np.ndarray, local: np.ndarray,
-             details: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, Any]:  # fmt: skip
+@dataclass
+class BallotPart:
+    m: np.ndarray  # per candidate, unrounded
+    counts: np.ndarray  # (candidates, groups, grades): the valid, non-abstaining grades
+    group_mean: np.ndarray  # (candidates, groups), NaN where a group gave no grade
+    exact: Callable[[int], Fraction]
+    void_sessions: dict[str, Reason]
+    void_ballots: int
+
+
+def ballots(spec: CategoryRules, facts: Facts, members: np.ndarray, local: np.ndarray
+            ) -> BallotPart:  # fmt: skip
     n = len(members)
+    key = spec.category.ordinal
     ballot = spec.ballot
     n_groups, n_grades = len(ballot.groups), len(ballot.grades)
     # Sessions: void when more came back than were issued, or fewer than the quorum voted.
     quorum = Fraction(ballot.quorum)
     returned = facts.session_returned
-    session_ok = (returned <= facts.session_issued) & (
-        returned * quorum.denominator >= facts.session_invited * quorum.numerator
-    )
-    details["void_sessions"] = {
-        facts.session_ids[s]: ("收回票数多于发出票数" if returned[s] > facts.session_issued[s]
-                               else f"投票人数不足应到人数的 {ballot.quorum}")
+    over = returned > facts.session_issued
+    session_ok = ~over & (returned * quorum.denominator >= facts.session_invited * quorum.numerator)
+    void_sessions = {
+        facts.session_ids[s]: Reason(VoidCode.SESSION_OVER_ISSUED,
+                                     {"returned": str(returned[s]),
+                                      "issued": str(facts.session_issued[s])}) if over[s] else
+        Reason(VoidCode.SESSION_BELOW_QUORUM,
+               {"quorum": str(ballot.quorum), "returned": str(returned[s]),
+                "invited": str(facts.session_invited[s])})
         for s in np.flatnonzero(~session_ok)
     }  # fmt: skip
-    in_cat = facts.cand_category[facts.bcell_cand] == key if len(facts.bcell_cand) else np.zeros(
-        0, dtype=bool)  # fmt: skip
-    cells = np.flatnonzero(in_cat & session_ok[facts.ballot_session[facts.bcell_ballot]]
-                           if len(facts.bcell_cand) else in_cat)  # fmt: skip
+    has_cells = len(facts.bcell_cand) > 0
+    in_cat = facts.cand_category[facts.bcell_cand] == key if has_cells else np.zeros(0, dtype=bool)
+    if has_cells:
+        in_cat &= session_ok[facts.ballot_session[facts.bcell_ballot]]
+    cells = np.flatnonzero(in_cat)
     b = facts.bcell_ballot[cells]
     grade = facts.bcell_grade[cells].astype(np.int64)
     # A ballot's part for this category is void when it gives the top grade too often.
@@ -363,15 +410,15 @@ def _ballots(spec: Category, key: int, facts: Facts, members: np.ndarray, local:
     tops = np.bincount(b, weights=grade == 0, minlength=n_ballots)
     limits = ceil_times(ballot.top_share, on_ballot)
     void = (on_ballot > 0) & (tops > limits)
-    details["void_ballots"] = int(void.sum())
     keep = ~void[b] & (grade >= 0)
     who = local[facts.bcell_cand[cells[keep]]]
     group = facts.ballot_group[b[keep]].astype(np.int64)
     counts = np.bincount((who * n_groups + group) * n_grades + grade[keep],
                          minlength=n * n_groups * n_grades).reshape(n, n_groups, n_grades)  # fmt: skip
-    agg = facts.cand_category[facts.agg_cand] == key if len(facts.agg_cand) else np.zeros(
-        0, dtype=bool)  # fmt: skip
-    agg &= session_ok[facts.agg_session] if len(facts.agg_cand) else agg
+    has_agg = len(facts.agg_cand) > 0
+    agg = facts.cand_category[facts.agg_cand] == key if has_agg else np.zeros(0, dtype=bool)
+    if has_agg:
+        agg &= session_ok[facts.agg_session]
     np.add.at(counts, (local[facts.agg_cand[agg]], facts.agg_group[agg].astype(np.int64),
                        facts.agg_grade[agg].astype(np.int64)), facts.agg_n[agg])  # fmt: skip
     points = np.array(ballot.points, dtype=np.float64)
@@ -384,16 +431,14 @@ def _ballots(spec: Category, key: int, facts: Facts, members: np.ndarray, local:
     with np.errstate(divide="ignore", invalid="ignore"):
         m = np.where(present, group_mean, 0.0) @ weights / wsum
     m = np.where(wsum > 0, m, 0.0)
-    details["counts"] = counts
-    details["group_mean"] = group_mean
 
     def exact(i: int) -> Fraction:
-        return _exact_m(counts[i], ballot.points, ballot.group_weights)
+        return exact_m(counts[i], ballot.points, ballot.group_weights)
 
-    return m, counts, exact
+    return BallotPart(m, counts, group_mean, exact, void_sessions, int(void.sum()))
 
 
-def _exact_m(counts: np.ndarray, points: tuple[int, ...], weights: tuple[Decimal, ...]) -> Fraction:
+def exact_m(counts: np.ndarray, points: tuple[int, ...], weights: tuple[Decimal, ...]) -> Fraction:
     """M for one candidate from its grade counts per group, exactly (also the reference)."""
     num, den = Fraction(0), Fraction(0)
     for g, row in enumerate(counts):
@@ -406,77 +451,172 @@ def _exact_m(counts: np.ndarray, points: tuple[int, ...], weights: tuple[Decimal
     return num / den if den else Fraction(0)
 
 
-# Step 4 — bonus and deduction -----------------------------------------------------------------
+# §4 — bonus and deduction -------------------------------------------------------------------------
 
 
-def _capped_cents(
-    counts: np.ndarray, items: tuple[Any, ...], total_cap: Decimal | None
-) -> np.ndarray:
+def capped_cents(counts: np.ndarray, items: tuple[Item, ...], total_cap: Decimal | None
+                 ) -> np.ndarray:  # fmt: skip
+    """Σ_m min(points_m·n_m, cap_m), capped at `total_cap`, exactly; then half-up to cents.
+
+    Points and caps stay the decimals the scheme wrote (§4): they are scaled to integers
+    over a common power of ten, and only the total is rounded.
+    """
     if not items:
         return np.zeros(len(counts), dtype=np.int64)
-    per = np.array([int(item.points * 100) for item in items], dtype=np.int64)
-    caps = np.array([int(item.cap * 100) for item in items], dtype=np.int64)
-    cents = np.minimum(counts * per, caps).sum(axis=1)
+    written = [i.points for i in items] + [i.cap for i in items]
     if total_cap is not None:
-        cents = np.minimum(cents, int(total_cap * 100))
-    return cents
+        written.append(total_cap)
+    scaled, factor = _scale(written)
+    m = len(items)
+    per = np.array(scaled[:m], dtype=np.int64)
+    caps = np.array(scaled[m : 2 * m], dtype=np.int64)
+    # At most ⌈cap/points⌉ events count: the products below stay far inside int64.
+    most = np.where(per > 0, -(-caps // np.maximum(per, 1)), 0)
+    value = np.minimum(np.minimum(counts, most) * per, caps).sum(axis=1)
+    if total_cap is not None:
+        value = np.minimum(value, scaled[-1])
+    if factor <= 100:
+        return value * (100 // factor)
+    step = factor // 100
+    whole, rest = np.divmod(value, step)
+    return whole + (2 * rest >= step)  # half-up; the values are not negative
 
 
-# Steps 5–7 -------------------------------------------------------------------------------------
+# §5–§7 ------------------------------------------------------------------------------------------
 
 
-def compute(scheme: Scheme, facts: Facts) -> Result:
+@dataclass
+class CategoryResult:
+    """One category's numbers, as arrays over its members (candidates in input order)."""
+
+    spec: CategoryRules
+    members: np.ndarray  # candidate indices, in input order
+    k: np.ndarray  # cents, int64
+    p: np.ndarray
+    m: np.ndarray
+    b: np.ndarray
+    d: np.ndarray
+    s: np.ndarray
+    top: np.ndarray  # top grades received (for the excellence rate e)
+    bottom: np.ndarray  # bottom grades received (for the bottom-grade rate u)
+    panel_judges: np.ndarray  # R: valid sheets that scored the candidate
+    ballots_counted: np.ndarray  # n: valid, non-abstaining grades
+    incomplete: list[list[Component]]
+    reasons: list[list[Reason]]
+    panel: PanelPart
+    ballot: BallotPart
+    overseen: dict[int, tuple[int, ...]]  # member → indicators, for deputies who oversee
+    rank: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    order: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    tied: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    status: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))  # STATUSES
+    seats_for_deliberation: int = 0
+    empty_seats: int = 0
+
+    @property
+    def category(self) -> Category:
+        return self.spec.category
+
+    @property
+    def eligible(self) -> np.ndarray:
+        return np.array([not r for r in self.reasons], dtype=bool)
+
+    def has(self, status: Status) -> np.ndarray:
+        return self.status == STATUSES.index(status)
+
+    @property
+    def awarded(self) -> np.ndarray:
+        return self.has(Status.AWARDED)
+
+    @property
+    def boundary_tie(self) -> np.ndarray:
+        return self.has(Status.BOUNDARY_TIE)
+
+    @property
+    def unit_cap_tie(self) -> np.ndarray:
+        return self.has(Status.UNIT_CAP_TIE)
+
+    @property
+    def skipped_cap(self) -> np.ndarray:
+        return self.has(Status.SKIPPED_UNIT_CAP)
+
+    def status_of(self, at: int) -> Status:
+        return STATUSES[int(self.status[at])]
+
+    def e(self, at: int) -> Fraction:
+        n = int(self.ballots_counted[at])
+        return Fraction(int(self.top[at]), n) if n else Fraction(0)
+
+    def u(self, at: int) -> Fraction:
+        n = int(self.ballots_counted[at])
+        return Fraction(int(self.bottom[at]), n) if n else Fraction(0)
+
+
+@dataclass
+class Computation:
+    quantified: Quantified
+    categories: dict[str, CategoryResult]
+
+
+def compute(scheme: Scheme, facts: Facts) -> Computation:
+    """The engine on checked facts; `sanhao.scoring.score` is the entry point to call."""
     q = quantify(scheme, facts)
     exact_k = ExactK(scheme, facts, q)
-    categories: dict[str, CategoryResult] = {}
-    for key, name in enumerate(CATEGORIES):
-        if name in scheme.categories:
-            categories[name] = _category(scheme, scheme.categories[name], key, facts, q, exact_k)
-    team_bottom = _team_bottom(facts, categories.get("team"))
+    categories: dict[str, CategoryResult] = {
+        c: _category(scheme, scheme.categories[c], facts, q, exact_k) for c in CATEGORIES
+    }
+    team_bottom = _team_bottom(facts, categories[Category.TEAM])
     for result in categories.values():
-        if result.spec.team_bottom_gate and team_bottom is not None:
+        if result.spec.team_bottom_gate:
             for local, i in enumerate(result.members):
-                if facts.cand_unit[i] in team_bottom:
-                    result.reasons[local].append("所在班子排名处于后三分之一")
+                unit = int(facts.cand_unit[i])
+                if unit in team_bottom:
+                    rank, teams = team_bottom[unit]
+                    result.reasons[local].append(
+                        Reason(ReasonCode.TEAM_BOTTOM, {"rank": str(rank), "teams": str(teams)})
+                    )
         _rank_and_award(result, facts)
-    return Result(scheme, facts, q, categories)
+    return Computation(q, categories)
 
 
-def _category(scheme: Scheme, spec: Category, key: int, facts: Facts, q: Quantified,
+def _category(scheme: Scheme, spec: CategoryRules, facts: Facts, q: Quantified,
               exact_k: ExactK) -> CategoryResult:  # fmt: skip
-    members = np.flatnonzero(facts.cand_category == key)
+    members = np.flatnonzero(facts.cand_category == spec.category.ordinal)
     n = len(members)
     local = np.full(facts.n_candidates, -1, dtype=np.int64)
     local[members] = np.arange(n)
-    details: dict[str, Any] = {}
     units = facts.cand_unit[members]
-    # K: the unit's, or for a deputy the indicators they oversee plus the process records.
+    # K (§1): the unit's, or for a deputy the indicators they oversee plus the process records.
     k_float = q.k_unit[units].copy()
     overseen: dict[int, tuple[int, ...]] = {}
     points = np.array([float(ind.points) for ind in scheme.indicators])
-    for i, chosen in facts.oversees.items() if key == 2 else ():
-        at = int(local[i])
-        if at >= 0 and chosen:
-            overseen[at] = chosen
-            idx = list(chosen)
-            total = points[idx].sum() + float(scheme.process_points)
-            k_float[at] = 100 * (q.s[units[at], idx].sum() + q.s_proc[units[at]]) / total
+    if spec.category is Category.DEPUTY:
+        for i, chosen in facts.oversees.items():
+            at = int(local[i])
+            if at >= 0 and chosen:
+                overseen[at] = chosen
+                idx = list(chosen)
+                total = points[idx].sum() + float(scheme.process_points)
+                k_float[at] = (100 * (q.s[units[at], idx].sum() + q.s_proc[units[at]]) / total
+                               if total else 0.0)  # fmt: skip
     k = round_cents(k_float, lambda at: exact_k.k(int(units[at]), overseen.get(at)))
-    p_float, r, exact_p = _panel(spec, key, facts, members, local, details)
-    p = round_cents(p_float, exact_p)
-    m_float, counts, exact_m = _ballots(spec, key, facts, members, local, details)
-    m = round_cents(m_float, exact_m)
-    b = _capped_cents(facts.bonus_counts[members], scheme.bonus_items, scheme.bonus_max)
-    d = _capped_cents(facts.deduction_counts[members], scheme.deduction_items, scheme.deduction_max)
-    incomplete: list[list[str]] = [[] for _ in range(n)]
+    panel_part = panel(spec, facts, members, local)
+    r = panel_part.sheets
+    p = round_cents(panel_part.p, panel_part.exact)
+    ballot_part = ballots(spec, facts, members, local)
+    m = round_cents(ballot_part.m, ballot_part.exact)
+    b = capped_cents(facts.bonus_counts[members], scheme.bonus_items, scheme.bonus_max)
+    d = capped_cents(facts.deduction_counts[members], scheme.deduction_items, scheme.deduction_max)
+    counts = ballot_part.counts
+    incomplete: list[list[Component]] = [[] for _ in range(n)]
     for at in np.flatnonzero(r == 0).tolist():
-        incomplete[at].append("P")
+        incomplete[at].append(Component.P)
         p[at] = 0
     total_grades = counts.sum(axis=(1, 2))
     for at in np.flatnonzero(total_grades == 0).tolist():
-        incomplete[at].append("M")
+        incomplete[at].append(Component.M)
         m[at] = 0
-    # S from the rounded components, in integers: weights over a power of ten.
+    # S (§5) from the rounded components, in integers: weights over a power of ten.
     (wk, wp, wm), factor = _scale([spec.weights["K"], spec.weights["P"], spec.weights["M"]])
     numerator = wk * k + wp * p + wm * m + factor * (b - d)
     s = np.sign(numerator) * ((np.abs(numerator) * 2 + factor) // (2 * factor))
@@ -485,49 +625,50 @@ def _category(scheme: Scheme, spec: Category, key: int, facts: Facts, q: Quantif
     limit = spec.ballot.bottom_limit
     too_low = bottom * limit.denominator > total_grades * limit.numerator
     short = facts.cand_months[members] < spec.min_months_in_post
-    reasons: list[list[str]] = [[] for _ in range(n)]
-    veto_names = scheme.veto_kinds
+    reasons: list[list[Reason]] = [[] for _ in range(n)]
     # Only the candidates a rule applies to are visited: the loops do not grow with n.
     for i in sorted(facts.vetoes):
         if local[i] >= 0:
             for kind, note in facts.vetoes[i]:
-                reason = f"一票否决：{veto_names.get(kind, kind)}" + (f"（{note}）" if note else "")
-                reasons[int(local[i])].append(reason)
+                reasons[int(local[i])].append(Reason(ReasonCode.VETO, {
+                    "kind": kind, "name": scheme.veto_kinds.get(kind, kind), "note": note}))  # fmt: skip
     rules = [
-        (short, f"年度内任职不满 {spec.min_months_in_post} 个月"),
-        (too_low, f"“{spec.ballot.grades[-1]}”票占比超过 {spec.ballot.bottom_limit}"),
-        (r == 0, "缺少有效的述职评分（待工作专班处理）"),
-        (total_grades == 0, "缺少有效的测评票（待工作专班处理）"),
-    ]
+        (short, Reason(ReasonCode.MONTHS_IN_POST, {"required": str(spec.min_months_in_post)})),
+        (too_low, Reason(ReasonCode.BOTTOM_GRADES, {"grade": spec.ballot.grades[-1],
+                                                    "limit": str(spec.ballot.bottom_limit)})),
+        (r == 0, Reason(ReasonCode.NO_PANEL)),
+        (total_grades == 0, Reason(ReasonCode.NO_BALLOT)),
+    ]  # fmt: skip
     for applies, reason in rules:
         for at in np.flatnonzero(applies).tolist():
             reasons[at].append(reason)
-    details["overseen"] = overseen
     return CategoryResult(
-        key=CATEGORIES[key], spec=spec, members=members, k=k, p=p, m=m, b=b, d=d,
-        s=s.astype(np.int64), top=top, bottom=bottom, panel_judges=r, ballots_counted=total_grades,
-        incomplete=incomplete, reasons=reasons, details=details,
+        spec=spec, members=members, k=k, p=p, m=m, b=b, d=d, s=s.astype(np.int64), top=top,
+        bottom=bottom, panel_judges=r, ballots_counted=total_grades, incomplete=incomplete,
+        reasons=reasons, panel=panel_part, ballot=ballot_part, overseen=overseen,
     )  # fmt: skip
 
 
-def _team_bottom(facts: Facts, teams: CategoryResult | None) -> set[int] | None:
-    """Units whose team ranks in the last ⌊N/3⌋ places of the team ranking."""
-    if teams is None or len(teams.members) == 0:
-        return None
-    ranking = _ranking(teams)
+def _team_bottom(facts: Facts, teams: CategoryResult) -> dict[int, tuple[int, int]]:
+    """Units whose team ranks in the last ⌊N/3⌋ places (§0), with that rank and N."""
     n = len(teams.members)
+    if n == 0:
+        return {}
+    rank = _ranking(teams)[0]
     cut = n - n // 3
-    return {int(facts.cand_unit[teams.members[at]]) for at in range(n) if ranking[0][at] > cut}
+    return {int(facts.cand_unit[teams.members[at]]): (int(rank[at]), n)
+            for at in range(n) if rank[at] > cut}  # fmt: skip
 
 
 def _sort_keys(result: CategoryResult) -> list[np.ndarray]:
+    """S, then the tie-breaks (§6), each as a key where smaller is better."""
+    n = result.ballots_counted
     with np.errstate(divide="ignore", invalid="ignore"):
-        # equal fractions give equal floats: IEEE division is correctly rounded
-        e_keys = np.where(result.ballots_counted > 0, result.top / result.ballots_counted, 0.0)
-    keys = {"K": result.k, "M": result.m, "P": result.p, "e": e_keys}
-    return [-result.s.astype(np.float64)] + [
-        -keys[name].astype(np.float64) for name in result.spec.tie_break
-    ]
+        e_float = np.where(n > 0, result.top / n, 0.0)
+    # Distinct fractions with denominators up to 2²⁶ never share a correctly rounded float.
+    e_key = exact_dense_keys(e_float, result.e, trusted=int(n.max(initial=0)) <= 2**26)
+    keys = {"K": result.k, "M": result.m, "P": result.p, "e": e_key}
+    return [-result.s] + [-keys[name] for name in result.spec.tie_break]
 
 
 def _ranking(result: CategoryResult) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -551,17 +692,23 @@ def _ranking(result: CategoryResult) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 
 def _rank_and_award(result: CategoryResult, facts: Facts) -> None:
+    """§7: walk the ranking tie group by tie group, seating eligible candidates."""
     rank, order, tied = _ranking(result)
     result.rank, result.order, result.tied = rank, order, tied
     n = len(result.members)
-    awarded = np.zeros(n, dtype=bool)
-    boundary = np.zeros(n, dtype=bool)
-    skipped = np.zeros(n, dtype=bool)
+    code = {s: np.int8(k) for k, s in enumerate(STATUSES)}
+    status = np.full(n, code[Status.NOT_AWARDED], dtype=np.int8)
     eligible = result.eligible
+    status[~eligible] = code[Status.INELIGIBLE]
     spec = result.spec
     threshold = None if spec.threshold is None else int(spec.threshold * 100)
+    if threshold is not None:
+        status[eligible & (result.s < threshold)] = code[Status.BELOW_THRESHOLD]
+    unit_of = facts.cand_unit[result.members]
     seats = spec.quota
+    reserved = 0  # seats that went to deliberation over a unit-cap tie
     per_unit: dict[int, int] = {}
+    boundary = False
     at = 0
     while at < n and seats > 0:
         group = [int(order[at])]
@@ -570,34 +717,34 @@ def _rank_and_award(result: CategoryResult, facts: Facts) -> None:
         at += len(group)
         if threshold is not None and result.s[group[0]] < threshold:
             break  # sorted by S: nobody further down reaches the threshold
-        takers = []
+        by_unit: dict[int, list[int]] = {}
         for c in group:
-            if not eligible[c] or (threshold is not None and result.s[c] < threshold):
+            if not eligible[c]:
                 continue
-            unit = int(facts.cand_unit[result.members[c]])
+            unit = int(unit_of[c])
             if spec.unit_cap and per_unit.get(unit, 0) >= spec.unit_cap:
-                skipped[c] = True
+                status[c] = code[Status.SKIPPED_UNIT_CAP]
                 continue
-            takers.append(c)
-        if spec.unit_cap:
-            # Members of one tie may still exceed their unit's cap together.
-            by_unit: dict[int, int] = {}
-            for c in takers:
-                unit = int(facts.cand_unit[result.members[c]])
-                by_unit[unit] = by_unit.get(unit, 0) + 1
-            if any(per_unit.get(u, 0) + k > spec.unit_cap for u, k in by_unit.items()):
-                boundary[takers] = True
-                break
-        if len(takers) <= seats:
-            awarded[takers] = True
-            seats -= len(takers)
-            for c in takers:
-                unit = int(facts.cand_unit[result.members[c]])
-                per_unit[unit] = per_unit.get(unit, 0) + 1
-        else:
+            by_unit.setdefault(unit, []).append(c)
+        # Each unit asks for as many seats as it has takers, at most its remaining cap.
+        asks = {u: len(cs) if not spec.unit_cap else min(len(cs), spec.unit_cap - per_unit.get(u, 0))
+                for u, cs in by_unit.items()}  # fmt: skip
+        if sum(asks.values()) > seats:
             # A tie across the quota line: nobody of it is awarded automatically.
-            boundary[takers] = True
+            for cs in by_unit.values():
+                status[cs] = code[Status.BOUNDARY_TIE]
+            boundary = True
             break
-    result.awarded, result.boundary_tie, result.skipped_cap = awarded, boundary, skipped
-    result.empty_seats = seats if not boundary.any() else 0
-    result.details["open_seats"] = seats
+        for unit, cs in by_unit.items():
+            if asks[unit] == len(cs):
+                status[cs] = code[Status.AWARDED]
+            else:
+                # A tie across the unit's cap: its remaining seats go to deliberation among
+                # these candidates, and the allocation goes on for the other units.
+                status[cs] = code[Status.UNIT_CAP_TIE]
+                reserved += asks[unit]
+            per_unit[unit] = per_unit.get(unit, 0) + asks[unit]
+            seats -= asks[unit]
+    result.status = status
+    result.seats_for_deliberation = reserved + (seats if boundary else 0)
+    result.empty_seats = 0 if boundary else seats

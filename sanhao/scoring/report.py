@@ -1,5 +1,8 @@
 """The result as a JSON document, a ranking table and a line-by-line explanation.
 
+The engine speaks in codes (`codes.py`); this module renders them in the reader's
+language: Chinese (`zh`, the default) or English (`en`). Pure Python, no Django: the web
+pages may use `reason_text` and `status_text` or their own catalogue of the same codes.
 The JSON document is deterministic: the same inputs give the same bytes.
 """
 
@@ -7,157 +10,210 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Mapping
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-import numpy as np
+from sanhao.scoring.codes import Reason, ReasonCode, Status, VoidCode
+from sanhao.scoring.results import Breakdown, CandidateScore, Result, UnitBreakdown
 
-from sanhao.scoring.engine import ENGINE_VERSION, CategoryResult, Result
-from sanhao.scoring.rounding import cents_text
+LANGUAGES = ("zh", "en")
+
+REASONS: dict[str, dict[ReasonCode | VoidCode, str]] = {
+    "zh": {
+        ReasonCode.VETO: "一票否决：{name}",
+        ReasonCode.MONTHS_IN_POST: "年度内任职不满 {required} 个月",
+        ReasonCode.BOTTOM_GRADES: "“{grade}”票占比超过 {limit}",
+        ReasonCode.TEAM_BOTTOM: "所在班子排名处于后三分之一（第 {rank} 名，共 {teams} 个）",
+        ReasonCode.NO_PANEL: "缺少有效的述职评分（待工作专班处理）",
+        ReasonCode.NO_BALLOT: "缺少有效的测评票（待工作专班处理）",
+        VoidCode.SHEET_EQUAL_TOTALS: "所有候选对象总分相同",
+        VoidCode.SHEET_TOO_MANY_HIGH: "总分 ≥ {total} 的超过 {limit} 个",
+        VoidCode.SESSION_OVER_ISSUED: "收回票数 {returned} 多于发出票数 {issued}",
+        VoidCode.SESSION_BELOW_QUORUM: "投票人数 {returned} 不足应到人数 {invited} 的 {quorum}",
+    },
+    "en": {
+        ReasonCode.VETO: "veto: {name}",
+        ReasonCode.MONTHS_IN_POST: "less than {required} months in post during the year",
+        ReasonCode.BOTTOM_GRADES: "more than {limit} of the grades are “{grade}”",
+        ReasonCode.TEAM_BOTTOM: "the unit's team ranks in the bottom third ({rank} of {teams})",
+        ReasonCode.NO_PANEL: "no valid panel sheet (for the office to resolve)",
+        ReasonCode.NO_BALLOT: "no valid ballot (for the office to resolve)",
+        VoidCode.SHEET_EQUAL_TOTALS: "every candidate has the same total",
+        VoidCode.SHEET_TOO_MANY_HIGH: "more than {limit} totals ≥ {total}",
+        VoidCode.SESSION_OVER_ISSUED: "{returned} ballots returned, more than the {issued} issued",
+        VoidCode.SESSION_BELOW_QUORUM: "{returned} voted, less than {quorum} of the {invited} invited",
+    },
+}
+NOTE = {"zh": "（{note}）", "en": " ({note})"}
+STATUSES: dict[str, dict[Status, str]] = {
+    "zh": {
+        Status.AWARDED: "当选",
+        Status.BOUNDARY_TIE: "名额线并列，提交研究论证",
+        Status.UNIT_CAP_TIE: "本镇街名额内并列，提交研究论证",
+        Status.SKIPPED_UNIT_CAP: "超出本镇街名额，顺延",
+        Status.INELIGIBLE: "不具备资格",
+        Status.BELOW_THRESHOLD: "未达到分数线",
+        Status.NOT_AWARDED: "未当选",
+    },
+    "en": {
+        Status.AWARDED: "awarded",
+        Status.BOUNDARY_TIE: "tie across the quota line, for the deliberation",
+        Status.UNIT_CAP_TIE: "tie across the unit's cap, for the deliberation",
+        Status.SKIPPED_UNIT_CAP: "over the unit's cap, skipped",
+        Status.INELIGIBLE: "not eligible",
+        Status.BELOW_THRESHOLD: "below the threshold",
+        Status.NOT_AWARDED: "not awarded",
+    },
+}
+# Judge flags of the statistics (stats.py), codes → words.
+JUDGE_FLAGS = {
+    "zh": {"lenient": "偏宽", "severe": "偏严", "straight_lining": "打分无区分",
+           "low_correlation": "与其他评委相关性低", "own_unit_bias": "偏向本镇街"},
+    "en": {"lenient": "lenient", "severe": "severe", "straight_lining": "straight-lining",
+           "low_correlation": "low correlation with the panel", "own_unit_bias": "favours own unit"},
+}  # fmt: skip
+SEPARATOR = {"zh": ("：", "；"), "en": (": ", "; ")}
+
+
+def reason_text(reason: Reason, language: str = "zh") -> str:
+    text = REASONS[language][reason.code].format(**reason.params)
+    note = reason.params.get("note")
+    return text + NOTE[language].format(note=note) if note else text
+
+
+def status_text(row: CandidateScore, language: str = "zh") -> str:
+    """The candidate's status, the same words in the table, the explanation and the file."""
+    text = STATUSES[language][row.status]
+    if row.status is Status.INELIGIBLE:
+        colon, semicolon = SEPARATOR[language]
+        text += colon + semicolon.join(reason_text(r, language) for r in row.reasons)
+    return text
 
 
 def _rate(value: Fraction) -> str:
     return f"{float(value):.4f}"
 
 
-def _num(value: float) -> str:
-    return f"{value:.6f}".rstrip("0").rstrip(".") if np.isfinite(value) else ""
+def _num(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
-def unit_breakdown(result: Result, u: int) -> dict[str, Any]:
-    """The unit's indicators and process records: what its team, leader and deputies share."""
-    scheme, facts, q = result.scheme, result.facts, result.quantified
-    indicators = []
-    for j, ind in enumerate(scheme.indicators):
-        growth = q.growth[u, j]
-        defined = bool(np.isfinite(growth))
-        indicators.append({
-            "indicator": ind.id, "name": ind.name, "points": str(ind.points),
-            "actual": _num(facts.actual[u, j]), "plan": _num(facts.plan[u, j]),
-            "prior": _num(facts.prior[u, j]),
-            "completion": _num(q.completion[u, j]), "completion_part": _num(q.s_a[u, j]),
-            "growth": _num(growth) if defined else "undefined (prior year 0)",
-            "growth_part": _num(q.s_b[u, j]) if defined else "",
-            "growth_rank": int(q.growth_rank[u, j]) if defined else None,
-            "method": ind.growth_method, "alpha": str(ind.alpha), "score": _num(q.s[u, j]),
-        })  # fmt: skip
-    records = []
-    for k, record in enumerate(scheme.records):
-        missing, late = facts.records_detail.get((u, k), ([], []))
-        records.append({"type": record.type, "name": record.name, "expected": record.expected,
-                        "on_time": int(facts.records_on_time[u, k]), "missing": missing,
-                        "late": late})  # fmt: skip
-    return {"K": _num(q.k_unit[u]), "indicators": indicators,
-            "process": {"points": str(scheme.process_points), "score": _num(q.s_proc[u]),
+def _reason(reason: Reason, language: str) -> dict[str, Any]:
+    return {**reason.to_json(), "text": reason_text(reason, language)}
+
+
+def unit_document(unit: UnitBreakdown) -> dict[str, Any]:
+    indicators = [{
+        "indicator": x.indicator, "name": x.name, "points": str(x.points), "actual": str(x.actual),
+        "plan": str(x.plan), "prior": str(x.prior), "completion": _num(x.completion),
+        "completion_part": _num(x.completion_part),
+        "growth": None if x.growth is None else _num(x.growth),
+        "growth_part": None if x.growth_part is None else _num(x.growth_part),
+        "growth_rank": x.growth_rank, "method": x.method, "alpha": str(x.alpha),
+        "score": _num(x.score),
+    } for x in unit.indicators]  # fmt: skip
+    records = [{"type": r.type, "name": r.name, "expected": r.expected, "on_time": r.on_time,
+                "missing": list(r.missing), "late": list(r.late)} for r in unit.records]  # fmt: skip
+    return {"K": _num(unit.k), "indicators": indicators,
+            "process": {"points": str(unit.process_points), "score": _num(unit.process_score),
                         "records": records}}  # fmt: skip
 
 
-def breakdown(result: Result, category: CategoryResult, at: int) -> dict[str, Any]:
-    """Which inputs, rules and weights made each number of one candidate.
+def _formula(b: Breakdown) -> str:
+    c, w = b.candidate, b.weights
+    return f"{w['K']}×{c.k} + {w['P']}×{c.p} + {w['M']}×{c.m} + {c.b} − {c.d} = {c.s}"
 
-    K's inputs are the unit's (`unit_breakdown`); a deputy who oversees indicators
-    names them here.
-    """
-    scheme, facts = result.scheme, result.facts
-    spec = category.spec
-    i = int(category.members[at])
-    u = int(facts.cand_unit[i])
-    chosen = category.details["overseen"].get(at)
-    k_rule: dict[str, Any] = {"rule": "unit", "unit": facts.unit_ids[u]}
-    if chosen is not None:
-        k_rule = {"rule": "overseen indicators + process", "unit": facts.unit_ids[u],
-                  "indicators": [scheme.indicators[j].id for j in chosen]}  # fmt: skip
-    panel: dict[str, Any] = {"judges": int(category.panel_judges[at]), "mode": spec.panel.mode,
-                             "trimmed": bool(category.panel_judges[at] > spec.panel.trim_above)}  # fmt: skip
-    if spec.panel.mode == "score":
-        panel["dimensions"] = {
-            name: _num(category.details["panel_dims"][at, c]) for c, name in enumerate(spec.dimensions)
-        }  # fmt: skip
+
+def breakdown_document(b: Breakdown) -> dict[str, Any]:
+    """Which inputs, rules and weights made each number (K's inputs: the unit's, `units`)."""
+    k: dict[str, Any] = {"rule": "unit", "unit": b.k.unit.unit}
+    if b.k.overseen is not None:
+        k = {"rule": "overseen indicators + process", "unit": b.k.unit.unit,
+             "indicators": list(b.k.overseen)}  # fmt: skip
+    panel: dict[str, Any] = {"judges": b.p.sheets, "mode": b.p.mode, "trimmed": b.p.trimmed}
+    if b.p.mode == "score":
+        panel["dimensions"] = {name: _num(value) for name, value in b.p.dimensions}
     else:
-        panel["mean_rank"] = _num(category.details["mean_rank"][at])
-    counts = category.details["counts"][at]
-    groups = {}
-    for g, name in enumerate(spec.ballot.groups):
-        n = int(counts[g].sum())
-        groups[name] = {
-            "name": spec.ballot.group_names[g] if g < len(spec.ballot.group_names) else name,
-            "weight": str(spec.ballot.group_weights[g]),
-            "counts": {grade: int(counts[g, k]) for k, grade in enumerate(spec.ballot.grades)},
-            "mean": _num(category.details["group_mean"][at, g]) if n else "no valid grade",
-        }
-    bonus = {item.id: int(facts.bonus_counts[i, m]) for m, item in enumerate(scheme.bonus_items)
-             if facts.bonus_counts[i, m]}  # fmt: skip
-    deduction = {item.id: int(facts.deduction_counts[i, m])
-                 for m, item in enumerate(scheme.deduction_items) if facts.deduction_counts[i, m]}  # fmt: skip
-    w = spec.weights
+        panel["mean_rank"] = _num(b.p.mean_rank)
+    groups = {g.group: {"name": g.name, "weight": str(g.weight), "counts": dict(g.counts),
+                        "mean": _num(g.mean) if g.mean is not None else None}
+              for g in b.m.groups}  # fmt: skip
     return {
-        "K": k_rule,
-        "P": panel,
-        "M": {"groups": groups, "excellence_rate": _rate(category.e(at)),
-              "bottom_rate": _rate(category.u(at)), "grades_counted": int(category.ballots_counted[at])},
-        "B": {"events": bonus, "max": str(scheme.bonus_max)},
-        "D": {"events": deduction},
-        "S": f"{w['K']}×{cents_text(category.k[at])} + {w['P']}×{cents_text(category.p[at])} + "
-             f"{w['M']}×{cents_text(category.m[at])} + {cents_text(category.b[at])} − "
-             f"{cents_text(category.d[at])} = {cents_text(category.s[at])}",
+        "K": k, "P": panel,
+        "M": {"groups": groups, "excellence_rate": _rate(b.m.excellence_rate),
+              "bottom_rate": _rate(b.m.bottom_rate), "grades_counted": b.m.grades_counted},
+        "B": {"events": {e.item: e.count for e in b.b.events},
+              "max": None if b.b.max is None else str(b.b.max)},
+        "D": {"events": {e.item: e.count for e in b.d.events},
+              "max": None if b.d.max is None else str(b.d.max)},
+        "S": _formula(b),
     }  # fmt: skip
 
 
-def candidate_row(result: Result, category: CategoryResult, at: int, *, explain: bool = True
-                  ) -> dict[str, Any]:  # fmt: skip
-    facts = result.facts
-    i = int(category.members[at])
-    row = {
-        "id": facts.cand_ids[i], "name": facts.cand_names[i],
-        "unit": facts.unit_ids[int(facts.cand_unit[i])],
-        "K": cents_text(category.k[at]), "P": cents_text(category.p[at]),
-        "M": cents_text(category.m[at]), "B": cents_text(category.b[at]),
-        "D": cents_text(category.d[at]), "S": cents_text(category.s[at]),
-        "excellence_rate": _rate(category.e(at)), "bottom_rate": _rate(category.u(at)),
-        "rank": int(category.rank[at]), "tied": bool(category.tied[at]),
-        "eligible": not category.reasons[at], "reasons": category.reasons[at],
-        "incomplete": category.incomplete[at], "awarded": bool(category.awarded[at]),
-        "boundary_tie": bool(category.boundary_tie[at]),
-        "skipped_by_unit_cap": bool(category.skipped_cap[at]),
+def candidate_document(row: CandidateScore, language: str = "zh") -> dict[str, Any]:
+    return {
+        "id": row.id, "name": row.name, "unit": row.unit,
+        "K": str(row.k), "P": str(row.p), "M": str(row.m), "B": str(row.b), "D": str(row.d),
+        "S": str(row.s), "excellence_rate": _rate(row.excellence_rate),
+        "bottom_rate": _rate(row.bottom_rate), "rank": row.rank, "tied": row.tied,
+        "eligible": row.eligible, "reasons": [_reason(r, language) for r in row.reasons],
+        "incomplete": [str(c) for c in row.incomplete], "status": str(row.status),
+        "status_text": status_text(row, language),
     }  # fmt: skip
-    if explain:
-        row["breakdown"] = breakdown(result, category, at)
-    return row
 
 
-def to_document(result: Result, *, explain: bool = True) -> dict[str, Any]:
+def _void(found: Mapping[str, Reason], language: str) -> dict[str, Any]:
+    return {key: _reason(reason, language) for key, reason in found.items()}
+
+
+def to_document(result: Result, *, explain: bool = True, language: str = "zh") -> dict[str, Any]:
     categories = {}
-    for key, category in result.categories.items():
-        rows = [candidate_row(result, category, int(at), explain=explain) for at in category.order]
-        categories[key] = {
-            "name": category.spec.name, "quota": category.spec.quota,
-            "threshold": None if category.spec.threshold is None else str(category.spec.threshold),
-            "unit_cap": category.spec.unit_cap,
-            "awarded": [r["id"] for r in rows if r["awarded"]],
-            "boundary_tie": [r["id"] for r in rows if r["boundary_tie"]],
-            "empty_seats": category.empty_seats,
-            "seats_for_deliberation": category.details["open_seats"] if any(
-                r["boundary_tie"] for r in rows) else 0,
-            "void_sheets": category.details["void_sheets"],
-            "void_sessions": category.details["void_sessions"],
-            "void_ballots": category.details["void_ballots"],
-            "candidates": rows,
+    for key in result.categories:
+        summary = result.summary(key)
+        rows = []
+        for row in result.candidates(key):
+            entry = candidate_document(row, language)
+            if explain:
+                entry["breakdown"] = breakdown_document(result.breakdown(row.id))
+            rows.append(entry)
+        categories[str(key)] = {
+            "name": summary.name, "quota": summary.quota,
+            "threshold": None if summary.threshold is None else str(summary.threshold),
+            "unit_cap": summary.unit_cap, "awarded": list(summary.awarded),
+            "boundary_tie": list(summary.boundary_tie), "unit_cap_tie": list(summary.unit_cap_tie),
+            "empty_seats": summary.empty_seats,
+            "seats_for_deliberation": summary.seats_for_deliberation,
+            "void_sheets": _void(summary.void_sheets, language),
+            "void_sessions": _void(summary.void_sessions, language),
+            "void_ballots": summary.void_ballots, "candidates": rows,
         }  # fmt: skip
     document: dict[str, Any] = {
-        "engine_version": ENGINE_VERSION, "scheme_version": result.scheme.version,
-        "scheme_hash": result.scheme.source_hash, "input_hash": result.facts.input_hash,
-        "year": result.facts.year, "categories": categories,
+        "engine_version": result.engine_version, "scheme_version": result.scheme_version,
+        "scheme_hash": result.scheme_hash, "input_hash": result.input_hash, "year": result.year,
+        "categories": categories,
     }  # fmt: skip
     if explain:
         document["units"] = {
-            uid: unit_breakdown(result, u) for u, uid in enumerate(result.facts.unit_ids)
+            uid: unit_document(result.unit_breakdown(u))
+            for u, uid in enumerate(result.facts.unit_ids)
         }
     return document
 
 
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal | Fraction):
+        return str(value)
+    raise TypeError(type(value).__name__)
+
+
 def to_json(document: dict[str, Any]) -> str:
     """Compact and with sorted keys: the same document always gives the same bytes."""
-    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      default=_default) + "\n"  # fmt: skip
 
 
 def _width(text: str) -> int:
@@ -175,89 +231,75 @@ def _right(text: str, width: int) -> str:
 
 def ranking_table(result: Result) -> str:
     lines = []
-    for category in result.categories.values():
-        spec = category.spec
-        if len(category.members) == 0:
+    for key in result.categories:
+        summary = result.summary(key)
+        rows = result.candidates(key)
+        if not rows:
             continue
-        lines.append(f"\n{spec.name}（名额 {spec.quota}）")
+        lines.append(f"\n{summary.name}（名额 {summary.quota}）")
         heads = ["量化K", "述职P", "测评M", "加分B", "扣分D", "综合S"]
         lines.append(_right("名次", 5) + "  " + _left("候选对象", 24)
                      + "".join(_right(h, 9) for h in heads) + "  结果")  # fmt: skip
-        for at in category.order:
-            at = int(at)
-            i = int(category.members[at])
-            mark = ("当选" if category.awarded[at] else "名额线并列，提交研究论证"
-                    if category.boundary_tie[at] else "")  # fmt: skip
-            if category.skipped_cap[at]:
-                mark = "超出本镇街名额，顺延"
-            if category.reasons[at]:
-                mark = "不具备资格：" + "；".join(category.reasons[at])
-            rank = f"{category.rank[at]}{'=' if category.tied[at] else ''}"
-            name = result.facts.cand_names[i]
-            numbers = (category.k, category.p, category.m, category.b, category.d, category.s)
-            lines.append(_right(rank, 5) + "  " + _left(name, 24)
-                         + "".join(_right(cents_text(v[at]), 9) for v in numbers)
-                         + f"  {mark}".rstrip())  # fmt: skip
-        if category.empty_seats:
-            lines.append(f"      空缺名额 {category.empty_seats} 个（无符合条件的候选对象）")
+        for row in rows:
+            rank = f"{row.rank}{'=' if row.tied else ''}"
+            numbers = (row.k, row.p, row.m, row.b, row.d, row.s)
+            lines.append(_right(rank, 5) + "  " + _left(row.name, 24)
+                         + "".join(_right(str(v), 9) for v in numbers)
+                         + f"  {status_text(row)}")  # fmt: skip
+        if summary.seats_for_deliberation:
+            lines.append(f"      提交研究论证的名额 {summary.seats_for_deliberation} 个")
+        if summary.empty_seats:
+            lines.append(f"      空缺名额 {summary.empty_seats} 个（无符合条件的候选对象）")
     return "\n".join(lines).lstrip("\n") + "\n"
 
 
 def explain_lines(result: Result, candidate_id: str) -> str:
-    category, at = result.position(candidate_id)
-    row = candidate_row(result, category, at)
-    b = row["breakdown"]
-    out = [f"{row['name']}（{row['id']}，{category.spec.name}，{row['unit']}）",
-           f"综合得分 S = {b['S']}", f"名次 {row['rank']}{'（并列）' if row['tied'] else ''}"]  # fmt: skip
-    unit = unit_breakdown(result, int(result.facts.cand_unit[category.members[at]]))
-    chosen = b["K"].get("indicators")
+    b = result.breakdown(candidate_id)
+    row = b.candidate
+    name = result.scheme.categories[row.category].name
+    out = [f"{row.name}（{row.id}，{name}，{row.unit}）", f"综合得分 S = {_formula(b)}",
+           f"名次 {row.rank}{'（并列）' if row.tied else ''}"]  # fmt: skip
+    unit = b.k.unit
+    chosen = b.k.overseen
     rule = "镇街指标" if chosen is None else "分管指标 + 过程记录"
-    out.append(f"\nK 量化计分 {row['K']}（{rule}）")
-    for ind in unit["indicators"]:
-        if chosen is not None and ind["indicator"] not in chosen:
+    out.append(f"\nK 量化计分 {row.k}（{rule}）")
+    for ind in unit.indicators:
+        if chosen is not None and ind.indicator not in chosen:
             continue
+        growth = "无（上年为 0）" if ind.growth is None else _num(ind.growth)
         out.append(
-            f"  {ind['name']}：实际 {ind['actual']} / 计划 {ind['plan']} → 完成率 {ind['completion']}，"
-            f"完成分 {ind['completion_part']}；上年 {ind['prior']} → 增幅 {ind['growth']}，"
-            f"增幅分 {ind['growth_part'] or '—'}（{ind['method']}）；α={ind['alpha']} → {ind['score']}"
-            f" / {ind['points']} 分"
+            f"  {ind.name}：实际 {ind.actual} / 计划 {ind.plan} → 完成率 {_num(ind.completion)}，"
+            f"完成分 {_num(ind.completion_part)}；上年 {ind.prior} → 增幅 {growth}，"
+            f"增幅分 {_num(ind.growth_part) or '—'}（{ind.method}）；α={ind.alpha} → "
+            f"{_num(ind.score)} / {ind.points} 分"
         )
-    proc = unit["process"]
-    out.append(f"  过程记录：{proc['score']} / {proc['points']} 分")
-    for record in proc["records"]:
+    out.append(f"  过程记录：{_num(unit.process_score)} / {unit.process_points} 分")
+    for record in unit.records:
         extra = ""
-        if record["missing"]:
-            extra += f"，缺第 {'、'.join(map(str, record['missing']))} 期"
-        if record["late"]:
-            extra += f"，第 {'、'.join(map(str, record['late']))} 期逾期"
-        out.append(
-            f"    {record['name']}：按时 {record['on_time']} / 应有 {record['expected']}{extra}"
-        )
-    panel = b["P"]
-    out.append(f"\nP 述比排序 {row['P']}（有效评分表 {panel['judges']} 份"
-               f"{'，各维度去掉一个最高分和一个最低分' if panel['trimmed'] else ''}）")  # fmt: skip
-    for name, value in panel.get("dimensions", {}).items():
-        out.append(f"  {name}：{value}")
-    out.append(f"\nM 民主测评 {row['M']}（优秀率 {b['M']['excellence_rate']}，"
-               f"末等率 {b['M']['bottom_rate']}，有效等次 {b['M']['grades_counted']} 个）")  # fmt: skip
-    for group in b["M"]["groups"].values():
-        counts = "，".join(f"{g} {n}" for g, n in group["counts"].items())
-        out.append(f"  {group['name']}（权重 {group['weight']}）：{counts} → 平均 {group['mean']}")
-    names = {i.id: (i.name, i.points, i.cap) for i in (*result.scheme.bonus_items,
-                                                       *result.scheme.deduction_items)}  # fmt: skip
+        if record.missing:
+            extra += f"，缺第 {'、'.join(map(str, record.missing))} 期"
+        if record.late:
+            extra += f"，第 {'、'.join(map(str, record.late))} 期逾期"
+        out.append(f"    {record.name}：按时 {record.on_time} / 应有 {record.expected}{extra}")
+    out.append(f"\nP 述比排序 {row.p}（有效评分表 {b.p.sheets} 份"
+               f"{'，各维度去掉一个最高分和一个最低分' if b.p.trimmed else ''}）")  # fmt: skip
+    for dimension, value in b.p.dimensions:
+        out.append(f"  {dimension}：{_num(value)}")
+    out.append(f"\nM 民主测评 {row.m}（优秀率 {_rate(b.m.excellence_rate)}，"
+               f"末等率 {_rate(b.m.bottom_rate)}，有效等次 {b.m.grades_counted} 个）")  # fmt: skip
+    for group in b.m.groups:
+        counts = "，".join(f"{g} {n}" for g, n in group.counts)
+        mean = "无有效等次" if group.mean is None else _num(group.mean)
+        out.append(f"  {group.name}（权重 {group.weight}）：{counts} → 平均 {mean}")
 
-    def events(found: dict[str, int]) -> str:
-        if not found:
+    def events(found: Any) -> str:
+        if not found.events:
             return "无"
-        return "；".join(f"{names[k][0]} {n} 次 × {names[k][1]}（上限 {names[k][2]}）"
-                        for k, n in found.items())  # fmt: skip
+        return "；".join(f"{e.name} {e.count} 次 × {e.points}（上限 {e.cap}）= {e.value}"
+                        for e in found.events)  # fmt: skip
 
-    out.append(f"\nB 加分 {row['B']}：{events(b['B']['events'])}；加分合计上限 {b['B']['max']}")
-    out.append(f"D 扣分 {row['D']}：{events(b['D']['events'])}")
-    status = "当选" if row["awarded"] else "未当选"
-    if row["reasons"]:
-        status = "不具备资格：" + "；".join(row["reasons"])
-    elif row["boundary_tie"]:
-        status = "名额线上并列，提交研究论证"
-    out.append(f"\n结果：{status}")
+    out.append(f"\nB 加分 {row.b}：{events(b.b)}；加分合计上限 {b.b.max}")
+    total = "" if b.d.max is None else f"；扣分合计上限 {b.d.max}"
+    out.append(f"D 扣分 {row.d}：{events(b.d)}{total}")
+    out.append(f"\n结果：{status_text(row)}")
     return "\n".join(out) + "\n"

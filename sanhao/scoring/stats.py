@@ -11,7 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from sanhao.scoring.engine import CategoryResult, Result
+from sanhao.scoring.engine import CategoryResult
+from sanhao.scoring.report import JUDGE_FLAGS
+from sanhao.scoring.results import Result
 
 CONCENTRATION = 200.0  # of the Dirichlet around the scheme's weights
 
@@ -105,7 +107,7 @@ def _panel_table(result: Result, category: CategoryResult) -> tuple[np.ndarray, 
     """Scores of the valid sheets that scored every candidate (judges × candidates × dims),
     and those sheets' indices."""
     facts = result.facts
-    details = category.details.get("panel_cells")
+    details = category.panel.cells
     n, n_dims = len(category.members), len(category.spec.dimensions)
     if details is None or n == 0:
         return np.zeros((0, n, n_dims)), []
@@ -151,7 +153,7 @@ def _bootstrap(result: Result, category: CategoryResult, table: np.ndarray,
         p = _trimmed(resampled, spec.panel.trim_above).sum(axis=-1)
     else:
         p = np.broadcast_to(category.p / 100, (replicates, n))
-    counts = category.details["counts"]  # candidates × groups × grades
+    counts = category.ballot.counts  # candidates × groups × grades
     points = np.array(spec.ballot.points, dtype=np.float64)
     group_w = np.array([float(w) for w in spec.ballot.group_weights])
     m = np.zeros((replicates, n))
@@ -256,11 +258,11 @@ def _judge_flags(result: Result, category: CategoryResult, table: np.ndarray,
             if row.std() > 0 and others.std() > 0 else 0.0  # fmt: skip
         reasons = []
         if abs(leniency) > 5:
-            reasons.append("偏宽" if leniency > 0 else "偏严")
+            reasons.append("lenient" if leniency > 0 else "severe")
         if spread < 0.5:
-            reasons.append("打分无区分")
+            reasons.append("straight_lining")
         if corr < 0.3:
-            reasons.append("与其他评委相关性低")
+            reasons.append("low_correlation")
         own = int(facts.sheet_judge_unit[sheet])
         bias = None
         if own >= 0:
@@ -269,7 +271,7 @@ def _judge_flags(result: Result, category: CategoryResult, table: np.ndarray,
                 deviation = row - others
                 bias = float(deviation[mine].mean() - deviation[~mine].mean())
                 if bias > 5:
-                    reasons.append("偏向本镇街")
+                    reasons.append("own_unit_bias")
         flags.append({"sheet": facts.sheet_ids[sheet], "judge": facts.sheet_judge[sheet],
                       "leniency": round(leniency, 3), "spread": round(spread, 3),
                       "spearman_with_panel": round(corr, 3),
@@ -329,8 +331,8 @@ def statistics(result: Result, *, seed: int = 2026, replicates: int = 2000,
         if len(category.members) == 0:
             continue
         table, sheets = _panel_table(result, category)
-        counts = category.details["counts"].sum(axis=1)
-        out["categories"][key] = {
+        counts = category.ballot.counts.sum(axis=1)
+        out["categories"][str(key)] = {
             "panel_agreement": kendall_w(table.sum(axis=2)) if len(table) else None,
             "ballot_agreement_alpha": krippendorff_alpha_ordinal(counts),
             "bootstrap": _bootstrap(result, category, table, rng, replicates),
@@ -355,7 +357,8 @@ def stats_table(stats: dict[str, Any]) -> str:
                          f"{sens['last_awarded']} 与 {sens['first_left_out']} 交换位置")  # fmt: skip
         for flag in cat["judge_flags"]:
             if flag["flags"]:
-                lines.append(f"    评委 {flag['judge']}：{'、'.join(flag['flags'])}")
+                words = "、".join(JUDGE_FLAGS["zh"][f] for f in flag["flags"])
+                lines.append(f"    评委 {flag['judge']}：{words}")
     if stats["duplicate_ballots"]:
         lines.append(f"  雷同选票 {len(stats['duplicate_ballots'])} 组（超出随机预期）")
     return "\n".join(lines) + "\n"

@@ -99,8 +99,7 @@ def generate(
         for v in range(voters_per_unit):
             grades = {}
             for cid in members[code]:
-                key = cid[0]
-                spec = scheme.categories[{"T": "team", "L": "leader", "D": "deputy"}[key]]
+                spec = scheme.categories[{"T": "team", "L": "leader", "D": "deputy"}[cid[0]]]
                 roll = rng.random() - 0.1 * unit_quality[code]
                 grade = 0 if roll < 0.25 else 1 if roll < 0.8 else 2 if roll < 0.95 else 3
                 if rng.random() < 0.03:

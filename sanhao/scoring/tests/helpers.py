@@ -5,14 +5,13 @@ from __future__ import annotations
 import copy
 import json
 import tomllib
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from sanhao.scoring.engine import Result, compute
-from sanhao.scoring.facts import parse_facts
-from sanhao.scoring.problems import Collector
-from sanhao.scoring.scheme import DEFAULT_SCHEME, Scheme, parse_scheme
+from sanhao.scoring import Result, Scheme, parse_scheme, score
+from sanhao.scoring.scheme import DEFAULT_SCHEME
 
 GOLDEN = Path(__file__).parent / "golden"
 EXAMPLE_SCHEME = GOLDEN / "example-scheme.toml"
@@ -29,38 +28,27 @@ def make_scheme(data: dict[str, Any] | None = None, **changes: Any) -> Scheme:
         node = data
         *parents, last = path.split("__")
         for part in parents:
-            node = node[int(part)] if isinstance(node, list) else node[part]
+            node = node[int(part)] if isinstance(node, list) else node.setdefault(part, {})
         node[last] = value
-    out = Collector()
-    scheme = parse_scheme(data, out, source_hash="test")
-    assert not out.problems, out.problems
-    return scheme
+    return parse_scheme(data)
 
 
 def run(scheme: Scheme, doc: dict[str, Any]) -> Result:
-    out = Collector()
     # The facts go through JSON as a file would, numbers becoming Decimals.
-    from decimal import Decimal
-
-    facts = parse_facts(json.loads(json.dumps(doc), parse_float=Decimal), scheme, out)
-    assert not out.problems, [str(p) for p in out.problems]
-    return compute(scheme, facts)
+    return score(scheme, json.loads(json.dumps(doc), parse_float=Decimal))
 
 
 def rows(result: Result, category: str) -> dict[str, dict[str, Any]]:
     """Per candidate id: numbers as Fractions, rank, marks."""
-    cat = result.categories[category]
     out = {}
-    for at, i in enumerate(cat.members):
-        out[result.facts.cand_ids[i]] = {
-            "K": Fraction(int(cat.k[at]), 100), "P": Fraction(int(cat.p[at]), 100),
-            "M": Fraction(int(cat.m[at]), 100), "B": Fraction(int(cat.b[at]), 100),
-            "D": Fraction(int(cat.d[at]), 100), "S": Fraction(int(cat.s[at]), 100),
-            "rank": int(cat.rank[at]), "tied": bool(cat.tied[at]),
-            "awarded": bool(cat.awarded[at]), "boundary": bool(cat.boundary_tie[at]),
-            "skipped": bool(cat.skipped_cap[at]),
-            "eligible": not cat.reasons[at], "reasons": cat.reasons[at],
-            "unit": result.facts.unit_ids[int(result.facts.cand_unit[i])],
+    for row in result.candidates(category):
+        out[row.id] = {
+            "K": Fraction(row.k), "P": Fraction(row.p), "M": Fraction(row.m),
+            "B": Fraction(row.b), "D": Fraction(row.d), "S": Fraction(row.s),
+            "rank": row.rank, "tied": row.tied, "status": str(row.status),
+            "awarded": row.awarded, "boundary": row.status == "boundary_tie",
+            "skipped": row.status == "skipped_unit_cap", "eligible": row.eligible,
+            "reasons": [str(r.code) for r in row.reasons], "unit": row.unit,
         }  # fmt: skip
     return out
 

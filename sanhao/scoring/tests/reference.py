@@ -166,10 +166,13 @@ def reference(scheme: Scheme, doc: dict[str, Any]) -> dict[str, dict[str, dict[s
                     num += F(spec.ballot.group_weights[gi]) * mean
                     den += F(spec.ballot.group_weights[gi])
             m = half_up(num / den) if den else Fraction(0)
-            b = min(capped(doc.get("bonuses", []), scheme.bonus_items, cid), F(scheme.bonus_max))
+            b = half_up(
+                min(capped(doc.get("bonuses", []), scheme.bonus_items, cid), F(scheme.bonus_max))
+            )
             d_ = capped(doc.get("deductions", []), scheme.deduction_items, cid)
             if scheme.deduction_max is not None:
                 d_ = min(d_, F(scheme.deduction_max))
+            d_ = half_up(d_)
             if not scored:
                 p = Fraction(0)
             weights = spec.weights
@@ -183,13 +186,13 @@ def reference(scheme: Scheme, doc: dict[str, Any]) -> dict[str, dict[str, dict[s
                 ):
                     reasons.append("veto")
             if c.get("months_in_post", 12) < spec.min_months_in_post:
-                reasons.append("months")
+                reasons.append("months_in_post")
             if total and Fraction(bottom, total) > spec.ballot.bottom_limit:
-                reasons.append("bottom")
+                reasons.append("bottom_grades")
             if not scored:
-                reasons.append("no panel")
+                reasons.append("no_panel")
             if total == 0:
-                reasons.append("no ballot")
+                reasons.append("no_ballot")
             rows[cid] = {"K": k, "P": p, "M": m, "B": b, "D": d_, "S": score,
                          "e": Fraction(top, total) if total else Fraction(0), "reasons": reasons,
                          "unit": c["unit"]}  # fmt: skip
@@ -207,7 +210,7 @@ def reference(scheme: Scheme, doc: dict[str, Any]) -> dict[str, dict[str, dict[s
             if spec.team_bottom_gate:
                 for row in out[key].values():
                     if row["unit"] in bottom_units:
-                        row["reasons"].append("team bottom")
+                        row["reasons"].append("team_bottom")
     # Step 7
     for key, rows in out.items():
         spec = scheme.categories[key]
@@ -215,29 +218,29 @@ def reference(scheme: Scheme, doc: dict[str, Any]) -> dict[str, dict[str, dict[s
         per_unit: dict[str, int] = {}
         ranks = sorted({row["rank"] for row in rows.values()})
         for row in rows.values():
-            row["awarded"] = row["boundary"] = False
+            row["awarded"] = row["boundary"] = row["unit_cap_tie"] = False
         for rank in ranks:
             if seats == 0:
                 break
             group = [cid for cid, row in rows.items() if row["rank"] == rank and not row["reasons"]
                      and (spec.threshold is None or row["S"] >= F(spec.threshold))]  # fmt: skip
-            takers = [
-                cid
-                for cid in group
-                if not spec.unit_cap or per_unit.get(rows[cid]["unit"], 0) < spec.unit_cap
-            ]
-            units_taken: dict[str, int] = {}
-            for cid in takers:
-                units_taken[rows[cid]["unit"]] = units_taken.get(rows[cid]["unit"], 0) + 1
-            over_cap = spec.unit_cap and any(
-                per_unit.get(u, 0) + n > spec.unit_cap for u, n in units_taken.items()
-            )
-            if len(takers) > seats or over_cap:
-                for cid in takers:
-                    rows[cid]["boundary"] = True
+            by_unit: dict[str, list[str]] = {}
+            for cid in group:
+                unit = rows[cid]["unit"]
+                if not spec.unit_cap or per_unit.get(unit, 0) < spec.unit_cap:
+                    by_unit.setdefault(unit, []).append(cid)
+            # a unit asks for its takers' seats, at most what its cap leaves
+            asks = {unit: min(len(cids), spec.unit_cap - per_unit.get(unit, 0)) if spec.unit_cap
+                    else len(cids) for unit, cids in by_unit.items()}  # fmt: skip
+            if sum(asks.values()) > seats:
+                for cids in by_unit.values():
+                    for cid in cids:
+                        rows[cid]["boundary"] = True
                 break
-            for cid in takers:
-                rows[cid]["awarded"] = True
-                per_unit[rows[cid]["unit"]] = per_unit.get(rows[cid]["unit"], 0) + 1
-            seats -= len(takers)
+            for unit, cids in by_unit.items():
+                mark = "awarded" if asks[unit] == len(cids) else "unit_cap_tie"
+                for cid in cids:
+                    rows[cid][mark] = True
+                per_unit[unit] = per_unit.get(unit, 0) + asks[unit]
+                seats -= asks[unit]
     return out

@@ -1,9 +1,10 @@
 """The engine's array format: a round trip changes no number, and bad arrays are refused."""
 
 import numpy as np
+import pytest
 
+from sanhao.scoring import InvalidInput, score
 from sanhao.scoring.arrays import NumberedIds, load_arrays, save_arrays, validate_arrays
-from sanhao.scoring.engine import compute
 from sanhao.scoring.facts import load_facts
 from sanhao.scoring.report import to_document
 from sanhao.scoring.scheme import load_scheme
@@ -18,8 +19,8 @@ def test_it_gives_the_same_result_after_a_round_trip_through_npz(tmp_path):
     again = load_arrays(tmp_path / "facts.npz")
     assert validate_arrays(again, SCHEME) == []
     again.input_hash = facts.input_hash
-    before = to_document(compute(SCHEME, facts), explain=False)
-    after = to_document(compute(SCHEME, again), explain=False)
+    before = to_document(score(SCHEME, facts), explain=False)
+    after = to_document(score(SCHEME, again), explain=False)
     assert before == after
 
 
@@ -27,13 +28,43 @@ def test_it_refuses_arrays_that_break_the_rules():
     facts = load_facts(GOLDEN / "example2-facts.json", SCHEME)
     facts.bcell_grade[3] = 7
     facts.cell_scores[2, 0] = 51
+    facts.cell_scores[3, 1] = 20.00001  # more than 4 decimals
     facts.plan[1, 0] = 0
+    facts.actual[0, 0] = 1e400
     facts.bcell_cand[5] = 99
+    facts.cand_months[0] = 400
+    facts.session_invited[0] = -1
+    facts.bonus_counts[0, 0] = -2
+    facts.vetoes[1] = [("earthquake", "")]
     problems = [str(p) for p in validate_arrays(facts, SCHEME)]
     assert "facts.indicators.plan[1]: 年度计划应大于 0" in problems
-    assert "facts.panel.deputy.cells[2]: 分数应在 0 到 50 之间" in problems
+    assert "facts.indicators.actual[0]: 缺少数值、不是有限的数或绝对值超过 10^15" in problems
+    assert "facts.panel.deputy.cells[2]: 分数应在 0 到 50 之间，至多 4 位小数" in problems
+    assert "facts.panel.deputy.cells[3]: 分数应在 0 到 50 之间，至多 4 位小数" in problems
     assert "facts.ballots.cells[5]: 未知的候选对象" in problems
-    assert any(p.startswith("facts.ballots.deputy.cells") and "未知的等次" in p for p in problems)
+    assert "facts.ballots.deputy.cells[3]: 未知的等次" in problems
+    assert "facts.candidates.months_in_post[0]: 应为 0 到 12 的整数" in problems
+    assert "facts.sessions.invited[0]: 应为 0 到 10^9 的整数" in problems
+    assert "facts.bonus_counts[0]: 次数应为 0 到 10^12 的整数" in problems
+    assert "facts.vetoes[1].kind: 未知的否决事项：earthquake" in problems
+
+
+def test_it_refuses_arrays_of_the_wrong_shape_before_reading_them():
+    facts = load_facts(GOLDEN / "example2-facts.json", SCHEME)
+    facts.cand_unit = facts.cand_unit[:-1]
+    facts.cell_scores = facts.cell_scores.astype(np.int64)
+    problems = [str(p) for p in validate_arrays(facts, SCHEME)]
+    assert problems == ["facts.cand_unit: 数组形状应为 (5,)，现为 (4,)",
+                        "facts.cell_scores: 数组类型应为浮点数"]  # fmt: skip
+
+
+def test_it_checks_arrays_given_to_score_and_refuses_them():
+    facts = load_facts(GOLDEN / "example2-facts.json", SCHEME)
+    facts.checked = ""  # as if built by hand
+    facts.cell_cand[0] = 77
+    with pytest.raises(InvalidInput) as error:
+        score(SCHEME, facts)
+    assert "facts.panel.cells[0]: 未知的候选对象" in [str(p) for p in error.value.problems]
 
 
 def test_it_finds_a_candidate_graded_twice_on_one_ballot():

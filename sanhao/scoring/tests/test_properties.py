@@ -87,9 +87,14 @@ def test_it_never_awards_a_vetoed_candidate_and_keeps_quotas_and_caps(doc, pick)
         if spec.unit_cap:
             per_unit = [got[c]["unit"] for c in awarded]
             assert max((per_unit.count(u) for u in per_unit), default=0) <= spec.unit_cap
-        # awards follow the ranking: above the last awardee, all others are ineligible or capped
+        # awards follow the ranking: above the last awardee, all others are ineligible, over
+        # their unit's cap, or tied across it (their unit's seats then go to deliberation)
         if awarded:
             worst = max(got[c]["rank"] for c in awarded)
             for row in got.values():
                 if row["rank"] < worst:
-                    assert row["awarded"] or not row["eligible"] or row["skipped"], row
+                    assert row["status"] in ("awarded", "ineligible", "skipped_unit_cap",
+                                             "unit_cap_tie"), row  # fmt: skip
+        # every candidate has exactly one status, and the seats add up
+        summary = result.summary(category)
+        assert len(awarded) + summary.seats_for_deliberation + summary.empty_seats == spec.quota

@@ -5,7 +5,7 @@ from fractions import Fraction as Fr
 import numpy as np
 import pytest
 
-from sanhao.scoring.engine import _exact_p
+from sanhao.scoring.engine import exact_p
 from sanhao.scoring.rounding import cents_half_up, round_cents
 from sanhao.scoring.tests.helpers import make_scheme, rows, run, small_doc
 
@@ -91,7 +91,7 @@ def test_it_counts_process_records_on_time_at_most_the_expected_number():
     ],
 )
 def test_it_trims_the_highest_and_lowest_only_above_five_judges(scores, expected):
-    assert _exact_p([[Fr(s)] for s in scores], 5) == expected
+    assert exact_p([[Fr(s)] for s in scores], 5) == expected
     units = {"a": {"scores": [[s, s, s, s] for s in scores]},
              "b": {"scores": [[5, 5, 5, 5]] * len(scores)}}  # fmt: skip
     r = rows(run(DEFAULT, small_doc(units, judges=len(scores))), "team")
@@ -158,10 +158,7 @@ def test_it_voids_a_ballot_with_too_many_top_grades():
 def test_it_voids_a_session_below_quorum_or_with_more_ballots_than_issued():
     ballot = ["好", "较好", "较好", "一般"]
     below = rows(run(DEFAULT, _ballot_doc([ballot], invited=3)), "team")  # 1 of 3 voted
-    assert all(
-        row["M"] == 0 and "缺少有效的测评票（待工作专班处理）" in row["reasons"]
-        for row in below.values()
-    )
+    assert all(row["M"] == 0 and "no_ballot" in row["reasons"] for row in below.values())
     over = rows(run(DEFAULT, _ballot_doc([ballot] * 3, invited=4, issued=2)), "team")
     assert over["T-a"]["M"] == 0 and not over["T-a"]["eligible"]
     exactly_half = rows(run(DEFAULT, _ballot_doc([ballot] * 2, invited=4)), "team")
@@ -173,7 +170,7 @@ def test_it_makes_a_candidate_with_over_a_third_bottom_grades_ineligible():
                 b={"counts": {"unit_cadres": {"好": 1, "差": 1}}})  # fmt: skip
     r = rows(run(DEFAULT, doc), "team")
     assert r["T-a"]["eligible"]  # exactly 1/3 is not above it
-    assert not r["T-b"]["eligible"] and "超过 1/3" in r["T-b"]["reasons"][0]
+    assert not r["T-b"]["eligible"] and r["T-b"]["reasons"] == ["bottom_grades"]
 
 
 # Step 4 -------------------------------------------------------------------------------
@@ -215,7 +212,7 @@ def test_it_marks_a_candidate_without_panel_sheets_incomplete_and_ineligible():
         del sheet["scores"]["T-b"]
     r = rows(run(DEFAULT, doc), "team")
     assert r["T-b"]["P"] == 0 and not r["T-b"]["eligible"]
-    assert "述职评分" in r["T-b"]["reasons"][0]
+    assert r["T-b"]["reasons"][0] == "no_panel"
 
 
 @pytest.mark.parametrize(
@@ -322,3 +319,114 @@ def test_it_holds_the_per_unit_cap_and_moves_on_to_the_next():
                              "scores": {cid: [s] * 4 for cid, s in scores.items()}})  # fmt: skip
     out = rows(run(scheme, doc), "deputy")
     assert [out[c]["awarded"] for c in scores] == [True, True, False, True]
+
+
+# Exact bonus and deduction items (docs/scoring.md §4) -----------------------------------------
+
+
+def _with_items(bonus, deduction, **changes):
+    return make_scheme(
+        bonus__items=[{"id": "honour", "name": "荣誉", **bonus}],
+        deduction__items=[{"id": "lying_flat", "name": "不作为", **deduction}],
+        **changes,
+    )
+
+
+@pytest.mark.parametrize(
+    ("points", "cap", "count", "expected"),
+    [
+        ("0.125", "5", 1, Fr(13, 100)),  # 0.125 stays 0.125, then half-up: 0.13 (not 0.12)
+        ("0.333", "5", 3, 1),  # 3 × 0.333 = 0.999 → 1.00 (not 0.99)
+        ("0.333", "0.995", 3, 1),  # the cap 0.995 is exact too: min(0.999, 0.995) → 1.00
+        ("0.005", "5", 1, Fr(1, 100)),
+        ("0.0049", "5", 1, 0),
+    ],
+)
+def test_it_keeps_item_points_and_caps_exact_until_b_and_d_are_rounded(
+    points, cap, count, expected
+):
+    scheme = _with_items({"points": points, "cap": cap}, {"points": points, "cap": cap})
+    doc = teams(a={"bonus": count, "deduction": count})
+    r = rows(run(scheme, doc), "team")
+    assert (r["T-a"]["B"], r["T-a"]["D"]) == (expected, expected)
+
+
+def test_it_caps_the_bonus_total_exactly_before_rounding():
+    # 2 × 2.4975 = 4.995 ≤ B_max 4.9951 → 5.00 (half-up); truncating the max would give 4.99
+    scheme = _with_items({"points": "2.4975", "cap": "10"}, {"points": "1", "cap": "1"},
+                         bonus__max="4.9951")  # fmt: skip
+    r = rows(run(scheme, teams(a={"bonus": 2})), "team")
+    assert r["T-a"]["B"] == 5
+
+
+# Growths equal only when exactly equal (docs/scoring.md §1) -----------------------------------
+
+# 150000.2 / 150000.1 − 1 = 1/1500001 and 150000.3 / 150000.2 − 1 = 1/1500002: distinct growths
+# that agree to 12 decimals (0.000000666666…).
+NEAR = {"a": {"actual": "150000.2", "prior": "150000.1", "plan": 100},
+        "b": {"actual": "150000.3", "prior": "150000.2", "plan": 100}}  # fmt: skip
+
+
+def test_it_gives_distinct_growths_distinct_rank_places_however_close():
+    scheme = make_scheme(indicators__0__growth_method="rank", indicators__0__alpha=0,
+                         indicators__1__points=0, indicators__2__points=0)  # fmt: skip
+    r = rows(run(scheme, small_doc(NEAR)), "team")
+    # places 1 and 2 → 30 and 28.5 → K = 100·(s + 10)/40
+    assert (r["T-a"]["K"], r["T-b"]["K"]) == (100, Fr(9625, 100))
+
+
+def test_it_spans_the_efficacy_range_between_distinct_growths_however_close():
+    scheme = make_scheme(indicators__0__alpha=0, indicators__1__points=0,
+                         indicators__2__points=0)  # fmt: skip
+    r = rows(run(scheme, small_doc(NEAR)), "team")
+    # a = g_max → 30; b = g_min → 0.6·30 = 18 → K = 100·(18 + 10)/40 = 70
+    assert (r["T-a"]["K"], r["T-b"]["K"]) == (100, 70)
+
+
+def test_it_counts_growths_equal_as_rationals_as_equal():
+    scheme = make_scheme(indicators__0__growth_method="rank", indicators__0__alpha=0,
+                         indicators__1__points=0, indicators__2__points=0)  # fmt: skip
+    # 0.3/0.1 and 0.6/0.2 − 1: the same growth 2, although 0.3/0.1 − 1 ≠ 2 in floats
+    units = {"a": {"actual": "0.3", "prior": "0.1", "plan": 1},
+             "b": {"actual": "0.6", "prior": "0.2", "plan": 1},
+             "c": {"actual": "0.2", "prior": "0.1", "plan": 1}}  # fmt: skip
+    r = rows(run(scheme, small_doc(units)), "team")
+    assert (r["T-a"]["K"], r["T-b"]["K"], r["T-c"]["K"]) == (100, 100, Fr(185, 2))  # places 1, 1, 3
+
+
+# A tie across the per-unit cap (docs/scoring.md §7) --------------------------------------------
+
+
+def _deputies(scores, **changes):
+    """Deputies of units a and b with equal K and M: the panel score orders them."""
+    scheme = make_scheme(**changes)
+    doc = small_doc({"a": {}, "b": {}})
+    doc["panel"] = []
+    for cid in scores:
+        doc["candidates"].append({"id": cid, "category": "deputy", "unit": cid[2]})
+        doc["ballot_counts"].append({"session": "M", "group": "unit_cadres", "candidate": cid,
+                                     "counts": {"称职": 1}})  # fmt: skip
+    for r in range(3):
+        doc["panel"].append({"id": f"D{r}", "judge": f"J{r}", "category": "deputy",
+                             "scores": {cid: [s] * 4 for cid, s in scores.items()}})  # fmt: skip
+    return rows(run(scheme, doc), "deputy")
+
+
+def test_it_sends_a_tie_across_the_unit_cap_to_deliberation_and_goes_on_for_other_units():
+    scores = {"D-a1": 22, "D-a2": 21, "D-a3": 21, "D-a4": 20, "D-b1": 19, "D-b2": 18}
+    out = _deputies(scores, categories__deputy__quota=4, categories__deputy__unit_cap=2)
+    # a1 takes a seat; a2 and a3 tie for a's one remaining seat: that seat goes to deliberation
+    # among them (unit-cap tie); a4 is over a's cap; b1 and b2 take the two other seats.
+    assert [out[c]["status"] for c in scores] == [
+        "awarded", "unit_cap_tie", "unit_cap_tie", "skipped_unit_cap", "awarded", "awarded",
+    ]  # fmt: skip
+    assert not any(out[c]["boundary"] for c in scores)
+
+
+def test_it_calls_a_unit_cap_tie_that_also_crosses_the_quota_line_a_boundary_tie():
+    scores = {"D-a1": 22, "D-a2": 21, "D-a3": 21, "D-b1": 21, "D-b2": 18}
+    out = _deputies(scores, categories__deputy__quota=2, categories__deputy__unit_cap=2)
+    # one seat left; the tie at 21 asks for two (one for a, one for b): the quota line decides
+    assert [out[c]["status"] for c in scores] == [
+        "awarded", "boundary_tie", "boundary_tie", "boundary_tie", "not_awarded",
+    ]  # fmt: skip

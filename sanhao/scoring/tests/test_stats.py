@@ -112,9 +112,9 @@ def test_it_flags_a_lenient_judge_a_straight_liner_and_own_unit_favouritism():
     result = run(SCHEME, doc)
     flags = {f["judge"]: f["flags"] for f in statistics(result, replicates=20, dirichlet_draws=20)
              ["categories"]["team"]["judge_flags"]}  # fmt: skip
-    assert "偏宽" in flags["J1"]
-    assert "打分无区分" in flags["J2"]
-    assert "偏向本镇街" in flags["J3"]
+    assert "lenient" in flags["J1"]
+    assert "straight_lining" in flags["J2"]
+    assert "own_unit_bias" in flags["J3"]
     assert not flags["J5"]
 
 

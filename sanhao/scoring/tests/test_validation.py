@@ -1,15 +1,18 @@
-"""Wrong schemes and facts are refused with every problem and its location."""
+"""Wrong schemes and facts are refused: one message per wrong field, in Chinese, with its place."""
 
+import copy
 import json
 
 import pytest
 
+from sanhao.scoring import InvalidInput, score
+from sanhao.scoring.__main__ import main
 from sanhao.scoring.facts import load_facts
-from sanhao.scoring.problems import InvalidInput
 from sanhao.scoring.scheme import DEFAULT_SCHEME, load_scheme
-from sanhao.scoring.tests.helpers import EXAMPLE_SCHEME, GOLDEN
+from sanhao.scoring.tests.helpers import EXAMPLE_SCHEME, GOLDEN, scheme_data
 
 SCHEME = load_scheme(EXAMPLE_SCHEME)
+EXAMPLE2 = json.loads((GOLDEN / "example2-facts.json").read_text(encoding="utf-8"))
 
 
 def problems_of_scheme(tmp_path, old, new):
@@ -31,10 +34,17 @@ def test_it_refuses_weights_that_do_not_sum_to_one(tmp_path):
 def test_it_refuses_negative_points_and_unknown_options(tmp_path):
     problems = problems_of_scheme(tmp_path, "points = 30\ndirection = \"higher\"",
                                   "points = -30\ndirection = \"up\"")  # fmt: skip
-    assert "scheme.indicators[0].points: 不能小于 0：-30" in problems
-    assert any(
-        p.startswith("scheme.indicators[0].direction: 应为 higher / lower") for p in problems
-    )
+    assert problems == [
+        "scheme.indicators[0].points: 应不小于 0，现为 -30",
+        'scheme.indicators[0].direction: 应为 higher / lower 之一，现为 "up"',
+    ]
+
+
+def test_it_refuses_a_trim_that_would_divide_by_zero_and_an_infinite_cap(tmp_path):
+    problems = problems_of_scheme(tmp_path, "trim_above = 5        # drop", "trim_above = 1 # drop")
+    assert problems == ["scheme.categories.team.panel.trim_above: 应不小于 2，现为 1"]
+    problems = problems_of_scheme(tmp_path, "points = 1\ncap = 3", "points = 1\ncap = inf")
+    assert problems == ["scheme.bonus.items[0].cap: 应为有限的数，现为 inf"]
 
 
 def test_it_refuses_a_file_that_is_not_toml(tmp_path):
@@ -44,52 +54,106 @@ def test_it_refuses_a_file_that_is_not_toml(tmp_path):
         load_scheme(path)
 
 
-def facts_problems(tmp_path, change):
-    doc = json.loads((GOLDEN / "example2-facts.json").read_text(encoding="utf-8"))
+def facts_problems(change, scheme=SCHEME):
+    doc = copy.deepcopy(EXAMPLE2)
     change(doc)
-    path = tmp_path / "facts.json"
-    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(InvalidInput) as error:
-        load_facts(path, SCHEME)
+        score(scheme, json.loads(json.dumps(doc, ensure_ascii=False)))
     return [str(p) for p in error.value.problems]
 
 
-def test_it_lists_every_problem_of_the_facts_with_its_place(tmp_path):
+def test_it_gives_one_message_per_wrong_field_in_chinese_with_its_place():
+    def change(doc):
+        doc["ballots"][3]["grades"]["D-Q1"] = ["优秀"]  # a list where a grade is expected
+        doc["vetoes"][0]["candidate"] = ["D-P1"]  # and where the subject is
+        doc["vetoes"].append({"kind": "admonition"})  # no subject at all
+        doc["panel"][1]["scores"]["D-P2"] = [36, "51分"]
+        doc["indicators"][1]["plan"] = None
+        doc["indicators"][0]["actual"] = "一百"
+        doc["indicators"][1]["prior"] = "1e400"
+        doc["candidates"][0]["oversees"] = "sales"
+        doc["candidates"][1]["months_in_post"] = 6.5
+        doc["records"][0]["on_time"] = "no"
+        doc["records"][1]["remark"] = "迟到"
+
+    assert facts_problems(change) == [
+        'facts.candidates[0].oversees: 应为列表，现为 "sales"',
+        "facts.candidates[1].months_in_post: 应为整数，现为 6.5",
+        'facts.indicators[0].actual: 应为数字，现为 "一百"',
+        "facts.indicators[1].plan: 应为数字，现为 null",
+        "facts.indicators[1].prior: 绝对值不能超过 10^15",
+        'facts.records[0].on_time: 应为 true 或 false，现为 "no"',
+        "facts.records[1].remark: 格式中没有此项（拼写有误？）",
+        'facts.panel[1].scores.D-P2[1]: 应为数字，现为 "51分"',
+        "facts.ballots[3].grades.D-Q1: 应为文字，现为 列表",
+        "facts.vetoes[0].candidate: 应为文字，现为 列表",
+        "facts.vetoes[1]: 应给出 unit（镇街）或 candidate（候选对象）之一",
+    ]
+
+
+def test_it_reports_a_wrong_section_once_and_nothing_that_refers_to_it():
+    problems = facts_problems(lambda doc: doc.update(candidates={"D-P1": {}}))
+    assert problems == ["facts.candidates: 应为列表，现为 对象"]
+
+
+def test_it_lists_every_wrong_reference_once_the_shape_is_right():
     def change(doc):
         doc["ballots"][3]["grades"]["D-Q1"] = "优"
         doc["ballots"][4]["id"] = "B01"
         doc["panel"][1]["scores"]["D-P2"] = [36, 51]
         doc["panel"][2]["scores"]["D-X9"] = [30, 30]
-        doc["indicators"][1]["plan"] = None
-        doc["indicators"][0]["actual"] = "一百"
+        doc["indicators"].pop(1)
         doc["candidates"][0]["oversees"] = ["gdp"]
-
-    problems = facts_problems(tmp_path, change)
-    assert problems == [
-        "facts.candidates[0].oversees[0]: 未知的指标：'gdp'",
-        "facts.indicators[0].actual: 不是数字：'一百'",
-        "facts.indicators[1].plan: 缺少数值",
-        "facts.indicators: 缺少 P 的指标 sales（实际、计划、上年）",
-        "facts.indicators: 缺少 Q 的指标 sales（实际、计划、上年）",
-        "facts.panel[1].scores.D-P2[1]: 分数应在 0 到 50 之间：51",
-        "facts.panel[2].scores.D-X9: 未知的候选对象：'D-X9'",
-        'facts.ballots[3].grades.D-Q1: 未知的等次 "优"',
-        "facts.ballots[4].id: 选票编号重复：B01",
-    ]
-
-
-def test_it_refuses_unknown_references(tmp_path):
-    def change(doc):
         doc["vetoes"].append({"candidate": "nobody", "kind": "admonition"})
         doc["vetoes"].append({"unit": "P", "kind": "earthquake"})
         doc["ballots"][0]["session"] = "M9"
         doc["records"][0]["period"] = 5
 
-    problems = facts_problems(tmp_path, change)
-    assert "facts.vetoes[1].candidate: 未知的候选对象：'nobody'" in problems
-    assert "facts.vetoes[2].kind: 未知的否决事项：'earthquake'" in problems
-    assert "facts.ballots[0].session: 未知的测评场次：'M9'" in problems
-    assert "facts.records[0].period: 期次应为 1 到 4 的整数：5" in problems
+    assert facts_problems(change) == [
+        'facts.candidates[0].oversees[0]: 未知的指标："gdp"',
+        "facts.indicators: 缺少 Q 的指标 sales（实际、计划、上年）",
+        "facts.records[0].period: 期次应为 1 到 4，现为 5",
+        "facts.panel[1].scores.D-P2[1]: 分数应在 0 到 50 之间，现为 51",
+        'facts.panel[2].scores.D-X9: 未知的候选对象："D-X9"',
+        'facts.ballots[0].session: 未知的测评场次："M9"',
+        'facts.ballots[3].grades.D-Q1: 未知的等次 "优"',
+        "facts.ballots[4].id: 选票编号重复：B01",
+        'facts.vetoes[1].candidate: 未知的候选对象："nobody"',
+        'facts.vetoes[2].kind: 未知的否决事项："earthquake"',
+    ]
+
+
+def test_it_never_shows_a_python_repr():
+    def change(doc):
+        doc["indicators"][0]["actual"] = "-1.5"
+        doc["panel"][0]["scores"]["D-P1"] = [1.5, -0.25]
+        doc["sessions"][0]["invited"] = 12.0
+
+    problems = facts_problems(change)
+    assert problems == [
+        "facts.indicators[0].actual: 应不小于 0，现为 -1.5",
+        "facts.panel[0].scores.D-P1[1]: 应不小于 0，现为 -0.25",
+        "facts.sessions[0].invited: 应为整数，现为 12.0",
+    ]
+    assert not any("Decimal(" in p or "'" in p for p in problems)
+
+
+def test_it_refuses_a_huge_actual_with_exit_2(tmp_path, capsys):
+    doc = copy.deepcopy(EXAMPLE2)
+    path = tmp_path / "facts.json"
+    text = json.dumps(doc, ensure_ascii=False).replace('"actual": 100', '"actual": 1e400', 1)
+    path.write_text(text, encoding="utf-8")
+    assert main([str(EXAMPLE_SCHEME), str(path)]) == 2
+    assert "facts.indicators[0].actual: 绝对值不能超过 10^15" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text", ["NaN", "Infinity", "-Infinity"])
+def test_it_refuses_non_finite_numbers_in_json(tmp_path, capsys, text):
+    path = tmp_path / "facts.json"
+    raw = json.dumps(EXAMPLE2, ensure_ascii=False).replace('"plan": 100', f'"plan": {text}', 1)
+    path.write_text(raw, encoding="utf-8")
+    assert main([str(EXAMPLE_SCHEME), str(path)]) == 2
+    assert "facts.indicators[0].plan: 应为有限的数" in capsys.readouterr().err
 
 
 def test_it_refuses_a_file_that_is_not_json(tmp_path):
@@ -97,3 +161,13 @@ def test_it_refuses_a_file_that_is_not_json(tmp_path):
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(InvalidInput, match="不是有效的 JSON"):
         load_facts(path, SCHEME)
+
+
+def test_it_refuses_a_scheme_given_as_a_dict_like_its_file():
+    data = scheme_data()
+    data["categories"]["deputy"]["quota"] = "18"
+    with pytest.raises(InvalidInput) as error:
+        score(data, EXAMPLE2)
+    assert [str(p) for p in error.value.problems] == [
+        'scheme.categories.deputy.quota: 应为整数，现为 "18"'
+    ]
