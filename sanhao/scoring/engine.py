@@ -355,11 +355,14 @@ def _panel_rank(facts: Facts, cells: np.ndarray, local: np.ndarray, n: int) -> P
     sums = np.bincount(who, weights=ranks, minlength=n)
     with np.errstate(divide="ignore", invalid="ignore"):
         mean_rank = sums / r
-    p = np.where(r > 0, 100 * (n - mean_rank) / max(n - 1, 1), 0.0)
+    # docs/scoring.md §2: 100·(N − mean rank)/(N − 1); a lone candidate (N = 1) is first: 100.
+    p = np.where(r > 0, 100 * (n - mean_rank) / max(n - 1, 1) if n > 1 else 100.0, 0.0)
     sums_int = sums.astype(np.int64)
 
     def exact(i: int) -> Fraction:
-        return 100 * (n - Fraction(int(sums_int[i]), int(r[i]))) / max(n - 1, 1)
+        if n == 1:
+            return Fraction(100)
+        return 100 * (n - Fraction(int(sums_int[i]), int(r[i]))) / (n - 1)
 
     return PanelPart(p, r, exact, {}, mean_rank=mean_rank)
 

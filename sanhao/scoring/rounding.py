@@ -1,4 +1,4 @@
-"""Half-up rounding to cents of vectors computed in floating point, made exact.
+"""Half-up rounding to cents (docs/scoring.md §5) of vectors computed in floating point, made exact.
 
 Values are computed in float64. Where a value lies so close to a half cent that the
 float error could decide the rounding, it is recomputed exactly (with fractions) by

@@ -1,4 +1,4 @@
-"""Statistics beside the ranking (SCORING.md, last section). Flags, never exclusions.
+"""Statistics beside the ranking (docs/scoring.md, last section). Flags, never exclusions.
 
 Everything is seeded: the same result and seed give the same numbers.
 """

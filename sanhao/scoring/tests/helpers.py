@@ -92,3 +92,17 @@ def small_doc(teams: dict[str, dict[str, Any]], *, judges: int = 3) -> dict[str,
                   for i, (u, spec) in enumerate(teams.items())}  # fmt: skip
         doc["panel"].append({"id": f"S{r}", "judge": f"J{r}", "category": "team", "scores": scores})
     return doc
+
+
+def deputies_doc(scores: dict[str, int]) -> dict[str, Any]:
+    """Deputies D-<unit><n> of units a and b with equal K and M: the panel score orders them."""
+    doc = small_doc({"a": {}, "b": {}})
+    doc["panel"] = []
+    for cid in scores:
+        doc["candidates"].append({"id": cid, "category": "deputy", "unit": cid[2], "name": cid})
+        doc["ballot_counts"].append({"session": "M", "group": "unit_cadres", "candidate": cid,
+                                     "counts": {"称职": 1}})  # fmt: skip
+    for r in range(3):
+        doc["panel"].append({"id": f"D{r}", "judge": f"J{r}", "category": "deputy",
+                             "scores": {cid: [s] * 4 for cid, s in scores.items()}})  # fmt: skip
+    return doc

@@ -1,4 +1,4 @@
-"""An independent, straightforward computation of SCORING.md: plain loops and fractions.
+"""An independent, straightforward computation of docs/scoring.md: plain loops and fractions.
 
 It reads the facts document (the JSON dict) directly, shares no code with the
 engine except the scheme reader, and exists to be compared with the vectorised

@@ -9,12 +9,11 @@ from sanhao.scoring.__main__ import main
 from sanhao.scoring.tests.helpers import EXAMPLE_SCHEME, GOLDEN
 
 
-@pytest.mark.parametrize("n", [1, 2])
+@pytest.mark.parametrize("n", [1, 2, 3])
 def test_it_reproduces_the_worked_example_byte_for_byte(tmp_path, capsys, n):
     out = tmp_path / "result.json"
-    assert (
-        main([str(EXAMPLE_SCHEME), str(GOLDEN / f"example{n}-facts.json"), "--out", str(out)]) == 0
-    )
+    scheme = GOLDEN / "example3-scheme.toml" if n == 3 else EXAMPLE_SCHEME
+    assert main([str(scheme), str(GOLDEN / f"example{n}-facts.json"), "--out", str(out)]) == 0
     assert out.read_bytes() == (GOLDEN / f"example{n}-result.json").read_bytes()
     table = capsys.readouterr().out.replace(f"结果已写入 {out}\n", "")
     assert table == (GOLDEN / f"example{n}-table.txt").read_text(encoding="utf-8")
@@ -46,7 +45,7 @@ def test_it_exits_2_and_writes_nothing_on_invalid_input(tmp_path, capsys):
     out = tmp_path / "result.json"
     assert main([str(EXAMPLE_SCHEME), str(bad), "--out", str(out)]) == 2
     assert not out.exists()
-    assert "facts.indicators: 缺少 a 的指标 sales" in capsys.readouterr().err
+    assert "facts.indicators: 缺少 a 的指标 sales（实际、计划、上年）" in capsys.readouterr().err
 
 
 def test_it_adds_the_statistics_on_request(tmp_path, capsys):

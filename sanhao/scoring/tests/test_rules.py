@@ -1,4 +1,4 @@
-"""Each rule of SCORING.md on a case small enough to check by hand."""
+"""Each rule of docs/scoring.md (§0–§7) on a case small enough to check by hand."""
 
 from fractions import Fraction as Fr
 
@@ -7,7 +7,7 @@ import pytest
 
 from sanhao.scoring.engine import exact_p
 from sanhao.scoring.rounding import cents_half_up, round_cents
-from sanhao.scoring.tests.helpers import make_scheme, rows, run, small_doc
+from sanhao.scoring.tests.helpers import deputies_doc, make_scheme, rows, run, small_doc
 
 DEFAULT = make_scheme()
 
@@ -398,18 +398,7 @@ def test_it_counts_growths_equal_as_rationals_as_equal():
 
 
 def _deputies(scores, **changes):
-    """Deputies of units a and b with equal K and M: the panel score orders them."""
-    scheme = make_scheme(**changes)
-    doc = small_doc({"a": {}, "b": {}})
-    doc["panel"] = []
-    for cid in scores:
-        doc["candidates"].append({"id": cid, "category": "deputy", "unit": cid[2]})
-        doc["ballot_counts"].append({"session": "M", "group": "unit_cadres", "candidate": cid,
-                                     "counts": {"称职": 1}})  # fmt: skip
-    for r in range(3):
-        doc["panel"].append({"id": f"D{r}", "judge": f"J{r}", "category": "deputy",
-                             "scores": {cid: [s] * 4 for cid, s in scores.items()}})  # fmt: skip
-    return rows(run(scheme, doc), "deputy")
+    return rows(run(make_scheme(**changes), deputies_doc(scores)), "deputy")
 
 
 def test_it_sends_a_tie_across_the_unit_cap_to_deliberation_and_goes_on_for_other_units():
@@ -430,3 +419,10 @@ def test_it_calls_a_unit_cap_tie_that_also_crosses_the_quota_line_a_boundary_tie
     assert [out[c]["status"] for c in scores] == [
         "awarded", "boundary_tie", "boundary_tie", "boundary_tie", "not_awarded",
     ]  # fmt: skip
+
+
+def test_it_gives_a_lone_candidate_ranked_by_the_panel_the_full_score():
+    scheme = make_scheme(categories__team__panel__mode="rank")
+    doc = small_doc({"a": {}}, judges=1)
+    doc["panel"] = [{"id": "R1", "judge": "J1", "category": "team", "ranks": {"T-a": 1}}]
+    assert rows(run(scheme, doc), "team")["T-a"]["P"] == 100  # not 100·(1 − 1)/0

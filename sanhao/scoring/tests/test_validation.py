@@ -171,3 +171,10 @@ def test_it_refuses_a_scheme_given_as_a_dict_like_its_file():
     assert [str(p) for p in error.value.problems] == [
         'scheme.categories.deputy.quota: 应为整数，现为 "18"'
     ]
+
+
+def test_it_publishes_the_json_schema_of_both_formats_in_the_docs():
+    from sanhao.scoring.formats import DOC, documented_section, schema_section
+
+    # Regenerate with: python -m sanhao.scoring.formats --write-docs
+    assert documented_section(DOC.read_text(encoding="utf-8")) == schema_section()
