@@ -27,9 +27,10 @@ from sanhao.orgs.forms import (
     UnitForm,
 )
 from sanhao.orgs.models import District, Post, Role
-from sanhao.orgs.roster import build_template, import_roster
+from sanhao.orgs.roster import build_template, import_roster, problems_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PROBLEMS_SHOWN = 200  # on the import page; all of them in the download
 
 
 UNITS_PER_PAGE = 100
@@ -42,10 +43,10 @@ POST_COLUMNS = ("id", "role", "title", "start", "end", "order", "person__id", "p
 def unit_list(request: AuthenticatedRequest) -> HttpResponse:
     """One row per unit, its leader and team size computed by the database: the page
     fetches the rows it shows, not every post and person of the district."""
-    leader = Post.objects.current().filter(unit=OuterRef("pk"), role=Role.LEADER)
+    leader = Post.objects.current().filter(unit=OuterRef("pk"), role=Role.LEADER).order_by()
+    scope = access.units_for_user(request.user)
     units = (
-        access.units_for_user(request.user)
-        .only("code", "name", "kind", "order")
+        scope.only("code", "name", "kind", "order")
         .annotate(
             size=Count("posts", filter=Q(posts__end__isnull=True)),
             leader_name=Subquery(leader.values("person__name")[:1]),
@@ -53,7 +54,9 @@ def unit_list(request: AuthenticatedRequest) -> HttpResponse:
         )
         .order_by("order", "code")
     )
-    page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(units, UNITS_PER_PAGE)
+    paginator.count = scope.count()  # the plain count, not one over the annotated query
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "orgs/unit_list.html", {"page": page})
 
 
@@ -264,23 +267,47 @@ def roster_import(request: AuthenticatedRequest) -> HttpResponse:
     district = District.objects.order_by("pk").first()
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     district_form = DistrictForm(request.POST or None) if district is None else None
-    report = None
+    report = kept = None
     if (
         request.method == "POST"
         and form.is_valid()
         and (district_form is None or district_form.is_valid())
     ):
         data = form.cleaned_data["file"].read()
-        with transaction.atomic():
-            if district is None:
-                assert district_form is not None
-                name = district_form.cleaned_data["district"]
-                district = services.create_district(name, actor=request.user)
-            report = import_roster(data, district=district, actor=request.user)
-            if not report.ok:
-                transaction.set_rollback(True)
+        try:
+            with transaction.atomic():
+                if district is None:
+                    assert district_form is not None
+                    name = district_form.cleaned_data["district"]
+                    district = services.create_district(name, actor=request.user)
+                report = import_roster(data, district=district, actor=request.user)
+                if not report.ok:
+                    transaction.set_rollback(True)
+        except DomainError as error:
+            assert district_form is not None
+            district_form.add_error("district", error.message)
+        if report is not None and not report.ok:  # kept once the import is rolled back
+            rows = [[p.sheet, p.row, p.column, p.message] for p in report.problems]
+            kept = services.keep_roster_problems(rows, actor=request.user)
     return render(
         request,
         "orgs/roster_import.html",
-        {"form": form, "district_form": district_form, "report": report},
+        {
+            "form": form,
+            "district_form": district_form,
+            "report": report,
+            "shown": report.problems[:PROBLEMS_SHOWN] if report else [],
+            "kept": kept,
+        },
     )
+
+
+@login_required
+def roster_problems(request: AuthenticatedRequest, problems_pk: int) -> HttpResponse:
+    """Every problem of a refused import as a workbook (the page shows the first ones)."""
+    kept = access.get_roster_problems_for_office(request.user, problems_pk)
+    content = problems_workbook(services.roster_problems_rows(kept))
+    response = HttpResponse(content, content_type=XLSX)
+    name = f"roster-problems-{kept.created:%Y%m%d-%H%M%S}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
