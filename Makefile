@@ -44,6 +44,8 @@ test: lint
 bench: setup
 	$(PY) -m pip install --quiet -e ".[dev,bench]"
 	$(PY) bench/run.py
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
+	$(PY) bench/web.py
 
 clean:
 	rm -rf $(VENV) node_modules sanhao/static/vendor staticfiles
