@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from sanhao.orgs.models import Person, Post, PostQuerySet, Unit
+from sanhao.orgs.models import Person, Post, PostQuerySet, RosterProblems, Unit
 
 
 def can_read_roster(user: Any) -> bool:
@@ -83,4 +83,13 @@ def get_post_for_office(user: Any, pk: int) -> Post:
     try:
         return Post.objects.select_related("person", "unit").get(pk=pk)
     except Post.DoesNotExist:
+        raise Http404 from None
+
+
+def get_roster_problems_for_office(user: Any, pk: int) -> RosterProblems:
+    """The problems of a refused import, to the account that tried it only."""
+    require_office(user)
+    try:
+        return RosterProblems.objects.get(pk=pk, actor_id=user.pk)
+    except RosterProblems.DoesNotExist:
         raise Http404 from None

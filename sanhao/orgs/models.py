@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -176,3 +177,29 @@ class Post(models.Model):
     @property
     def is_current(self) -> bool:
         return self.end is None
+
+
+class RosterProblems(models.Model):
+    """The problems of one refused roster import, kept a day for their download.
+
+    The page shows the first ones; all of them, however many, are one click away as a
+    workbook. Not part of the organisation (nothing was imported), so not audited.
+    """
+
+    created = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("account"),
+    )
+    count = models.PositiveIntegerField(verbose_name=_("problems"))
+    # gzip of the JSON list [[sheet, row, column, message], ...]
+    problems = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("roster import problems")
+        verbose_name_plural = _("roster import problems")
+
+    def __str__(self) -> str:
+        return f"{self.created:%Y-%m-%d %H:%M} · {self.count}"

@@ -1,27 +1,43 @@
 """The roster in Excel: a template to download, and an all-or-nothing import.
 
-The workbook has three sheets, 单位 (units), 人员 (people) and 任职 (posts). Every
-row is read and checked first; then every row is written through the services in
-one transaction. Any problem, in reading or in writing, is reported with its sheet,
-row and column, and nothing is saved. Importing the same file again changes nothing.
+The workbook has three sheets, 单位 (units), 人员 (people) and 任职 (posts). The
+import has three steps, and any problem found in any of them is reported with its
+sheet, row and column, and nothing is saved:
+
+1. read: `sanhao.lib.xlsx` checks the zip before unpacking anything and streams each
+   sheet (no DTD, no entity, bounded size, rows and texts); a damaged or hostile file
+   is refused with a reason;
+2. check: every row, cell by cell, against the columns' types and lengths;
+3. plan and write: the existing units, people and posts are read in a fixed number of
+   queries, the file is compared with them in memory (names taken, leaders whose
+   periods overlap, unknown people or units), then what changed is written in bulk in
+   one transaction with one audit entry listing every change. A refusal by the
+   database (another import at the same moment) rolls it all back and is reported.
+
+Importing the same file again changes nothing and writes nothing.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from sanhao.audit.services import record
+from sanhao.lib import xlsx
+from sanhao.lib.changes import apply_changes
 from sanhao.lib.dates import normalise_text, parse_date
-from sanhao.lib.errors import DomainError
 from sanhao.orgs import services
-from sanhao.orgs.models import District, Person, Post, Role, Unit
+from sanhao.orgs.models import MAX_ORDER, District, Person, Post, Role, Unit
 
 UNITS, PEOPLE, POSTS = "单位", "人员", "任职"
 
@@ -75,7 +91,22 @@ DROPDOWNS: dict[str, list[str]] = {
 }
 
 
-@dataclass(frozen=True)
+# The reader's bounds: a roster of 20,000 rows a sheet unpacks to about 15 MB.
+LIMITS = xlsx.Limits(entries=100, unpacked=32 * 1024 * 1024, strings=200_000, rows=20_000)
+# Text columns and their length in the database.
+MAX_LENGTHS: dict[tuple[str, str], int] = {
+    (UNITS, "code"): Unit._meta.get_field("code").max_length or 0,
+    (UNITS, "name"): Unit._meta.get_field("name").max_length or 0,
+    (PEOPLE, "code"): Person._meta.get_field("code").max_length or 0,
+    (PEOPLE, "name"): Person._meta.get_field("name").max_length or 0,
+    (POSTS, "person"): Person._meta.get_field("code").max_length or 0,
+    (POSTS, "unit"): Unit._meta.get_field("code").max_length or 0,
+    (POSTS, "title"): Post._meta.get_field("title").max_length or 0,
+}
+SHOWN_CHARACTERS = 30  # of a wrong value quoted in a message
+
+
+@dataclass(frozen=True, slots=True)
 class Problem:
     sheet: str
     row: int | None
@@ -119,20 +150,14 @@ class ImportReport:
         return any(c.created or c.updated for c in self.counts.values())
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     sheet: str
     number: int
-    values: dict[str, Any]
-    letters: dict[str, str]
+    where_of: dict[str, str]  # key → "B（姓名）", one dictionary for the whole sheet
 
     def where(self, key: str) -> str:
-        header = next(h for h, k, _r in COLUMNS[self.sheet] if k == key)
-        return f"{self.letters[key]}（{header}）"
-
-
-class _Rollback(Exception):
-    pass
+        return self.where_of[key]
 
 
 # The template ----------------------------------------------------------------------
@@ -182,56 +207,94 @@ def build_template() -> bytes:
     return out.getvalue()
 
 
-# Reading ---------------------------------------------------------------------------
+# Reading and checking ----------------------------------------------------------------
 
 
-def _read_sheets(data: bytes, report: ImportReport) -> dict[str, list[_Row]]:
+def _shown(value: Any) -> str:
+    """A wrong value as a message quotes it: short."""
+    text = str(value)
+    return text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS] + "…"
+
+
+def _read(data: bytes, report: ImportReport) -> dict[str, list[tuple[_Row, dict[str, Any]]]]:
+    """Every sheet's rows, checked; the clean values only while no problem was found."""
+    cleaned: dict[str, list[tuple[_Row, dict[str, Any]]]] = {UNITS: [], PEOPLE: [], POSTS: []}
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        report.problems.append(
-            Problem(_("file"), None, "", _("this is not an Excel workbook (.xlsx)"))
-        )
-        return {}
-    rows: dict[str, list[_Row]] = {}
-    for sheet, columns in COLUMNS.items():
-        if sheet not in book.sheetnames:
+        book = xlsx.Workbook(data, LIMITS)
+    except xlsx.WorkbookError as error:
+        report.problems.append(Problem(_("file"), None, "", error.message))
+        return cleaned
+    for sheet in COLUMNS:
+        if sheet not in book.sheet_names:
             report.problems.append(Problem(sheet, None, "", _("the sheet is missing")))
             continue
-        it = book[sheet].iter_rows(values_only=True)
-        header = next(it, None) or ()
-        names = [normalise_text(str(h or "")).rstrip("*") for h in header]
-        letters: dict[str, str] = {}
-        index: dict[str, int] = {}
-        for h, key, _r in columns:
-            if h in names:
-                index[key] = names.index(h)
-                letters[key] = get_column_letter(index[key] + 1)
-            else:
-                report.problems.append(
-                    Problem(sheet, 1, "", _("the column %(column)s is missing") % {"column": h})
+        try:
+            _read_sheet(book, sheet, report, cleaned[sheet])
+        except xlsx.WorkbookError as error:
+            report.problems.append(Problem(error.sheet or _("file"), None, "", error.message))
+            if error.sheet is None:  # the whole file is unreadable, not only this sheet
+                break
+    return cleaned
+
+
+def _read_sheet(
+    book: xlsx.Workbook,
+    sheet: str,
+    report: ImportReport,
+    cleaned: list[tuple[_Row, dict[str, Any]]],
+) -> None:
+    rows = book.rows(sheet)
+    number, header = next(rows, (1, {}))
+    names: dict[str, int] = {}
+    for column in sorted(header, reverse=True):  # the first of two equal headers wins
+        names[normalise_text(str(header[column])).rstrip("*")] = column
+    index: dict[str, int] = {}
+    where_of: dict[str, str] = {}
+    for title, key, _required in COLUMNS[sheet]:
+        if title in names:
+            index[key] = names[title]
+            where_of[key] = f"{get_column_letter(names[title] + 1)}（{title}）"
+        else:
+            report.problems.append(
+                Problem(
+                    sheet, number, "", _("the column %(column)s is missing") % {"column": title}
                 )
-        if len(index) < len(columns):
+            )
+    if len(index) < len(COLUMNS[sheet]):
+        return
+    seen: dict[tuple[Any, ...], int] = {}
+    for number, cells in rows:
+        values = {key: cells.get(i) for key, i in index.items()}
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
             continue
-        rows[sheet] = []
-        for number, cells in enumerate(it, start=2):
-            values = {key: cells[i] if i < len(cells) else None for key, i in index.items()}
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
-                continue
-            rows[sheet].append(_Row(sheet, number, values, letters))
-    book.close()
-    return rows
+        row = _Row(sheet, number, where_of)
+        clean = _clean_row(row, values, report)
+        if clean is None:
+            continue
+        identity = _identity(sheet, clean)
+        if identity in seen:
+            report.problems.append(
+                Problem(
+                    sheet, number, "", _("the same record as row %(row)s") % {"row": seen[identity]}
+                )
+            )
+            continue
+        seen[identity] = number
+        if not report.problems:  # once the file is refused, its values are not needed
+            cleaned.append((row, clean))
+        else:
+            cleaned.clear()
 
 
 def _text(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, float) and value == int(value):
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         value = int(value)
     return normalise_text(str(value))
 
 
-def _clean_row(row: _Row, report: ImportReport) -> dict[str, Any] | None:
+def _clean_row(row: _Row, values: dict[str, Any], report: ImportReport) -> dict[str, Any] | None:
     """The row's values in the model's terms, or None after reporting its problems."""
     clean: dict[str, Any] = {}
     ok = True
@@ -242,8 +305,15 @@ def _clean_row(row: _Row, report: ImportReport) -> dict[str, Any] | None:
         report.problems.append(Problem(row.sheet, row.number, row.where(key), message))
 
     for _header, key, required in COLUMNS[row.sheet]:
-        raw = row.values[key]
+        raw = values[key]
         if key in DATE_KEYS:
+            if isinstance(raw, str) and len(raw) > SHOWN_CHARACTERS:  # no date is this long
+                problem(
+                    key,
+                    _("cannot read %(value)s as a date; write it like 2021-10 or 2021-10-05")
+                    % {"value": _shown(raw)},
+                )
+                continue
             try:
                 value: Any = parse_date(raw)
             except ValueError as error:
@@ -251,10 +321,13 @@ def _clean_row(row: _Row, report: ImportReport) -> dict[str, Any] | None:
                 continue
         elif key == "order":
             text = _text(raw)
-            if text and not text.isdigit():
-                problem(key, _("must be a whole number, not %(value)s") % {"value": text})
+            if text and not (text.isascii() and text.isdigit()):
+                problem(key, _("must be a whole number, not %(value)s") % {"value": _shown(text)})
                 continue
             value = int(text) if text else None
+            if value is not None and value > MAX_ORDER:
+                problem(key, _("must be at most %(max)s") % {"max": MAX_ORDER})
+                continue
         else:
             value = _text(raw)
         if required and value in (None, ""):
@@ -266,12 +339,23 @@ def _clean_row(row: _Row, report: ImportReport) -> dict[str, Any] | None:
                 problem(
                     key,
                     _("%(value)s is not one of %(choices)s")
-                    % {"value": value, "choices": "、".join(DROPDOWNS[key])},
+                    % {"value": _shown(value), "choices": "、".join(DROPDOWNS[key])},
                 )
                 continue
             value = words[value]
+        limit = MAX_LENGTHS.get((row.sheet, key))
+        if limit is not None and len(value) > limit:
+            problem(
+                key,
+                _("may be at most %(max)s characters long, not %(length)s")
+                % {"max": limit, "length": len(value)},
+            )
+            continue
         if key in ("code", "person", "unit") and value and not _is_code(value):
-            problem(key, _("%(value)s may hold only letters, digits, - and _") % {"value": value})
+            problem(
+                key,
+                _("%(value)s may hold only letters, digits, - and _") % {"value": _shown(value)},
+            )
             continue
         clean[key] = value
     if ok and row.sheet == POSTS and clean.get("end") and clean["end"] <= clean["start"]:
@@ -283,150 +367,285 @@ def _is_code(value: str) -> bool:
     return value.isascii() and all(c.isalnum() or c in "-_" for c in value)
 
 
-# Importing -------------------------------------------------------------------------
-
-
-def import_roster(data: bytes, *, district: District, actor: Any) -> ImportReport:
-    """Check every row, then save all of them or none. The report says what happened."""
-    report = ImportReport()
-    sheets = _read_sheets(data, report)
-    cleaned: dict[str, list[tuple[_Row, dict[str, Any]]]] = {UNITS: [], PEOPLE: [], POSTS: []}
-    for sheet, rows in sheets.items():
-        seen: dict[tuple[Any, ...], int] = {}
-        for row in rows:
-            clean = _clean_row(row, report)
-            if clean is None:
-                continue
-            key = _identity(sheet, clean)
-            if key in seen:
-                report.problems.append(
-                    Problem(sheet, row.number, "",
-                            _("the same record as row %(row)s") % {"row": seen[key]})
-                )  # fmt: skip
-                continue
-            seen[key] = row.number
-            cleaned[sheet].append((row, clean))
-    if report.problems:
-        return report
-    try:
-        with transaction.atomic():
-            _write(cleaned, district, actor, report)
-            if report.problems:
-                raise _Rollback
-    except _Rollback:
-        report.counts = ImportReport().counts
-    return report
-
-
 def _identity(sheet: str, clean: dict[str, Any]) -> tuple[Any, ...]:
     if sheet == POSTS:
         return (clean["person"], clean["unit"], clean["title"], clean["start"])
     return (clean["code"],)
 
 
-def _write(
+# Importing -------------------------------------------------------------------------
+
+
+def import_roster(data: bytes, *, district: District, actor: Any) -> ImportReport:
+    """Check every row, then save all of them or none. The report says what happened."""
+    report = ImportReport()
+    cleaned = _read(data, report)
+    if report.problems:
+        return report
+    plan = _plan(cleaned, district, report)
+    if report.problems:
+        report.counts = ImportReport().counts
+        return report
+    if not report.changed:
+        return report
+    try:
+        with transaction.atomic():
+            plan.write()
+            record("orgs.roster.import", actor=actor, obj=district, data=plan.log(report))
+    except (IntegrityError, DataError) as error:
+        message = (
+            services.explain_integrity_error(error)
+            if isinstance(error, IntegrityError)
+            else str(error).partition("\n")[0][:100]
+        )
+        report.problems.append(
+            Problem(_("file"), None, "", _("the database refused the import: %(message)s")
+                    % {"message": message})
+        )  # fmt: skip
+        report.counts = ImportReport().counts
+    return report
+
+
+@dataclass(slots=True)
+class _Leader:
+    """A leader's period in the roster as it would be after the import."""
+
+    start: dt.date
+    end: dt.date | None
+    person: str
+    title: str
+    row: _Row | None  # None: a post already saved that the file does not mention
+    column: str
+
+    def covers(self, day: dt.date) -> bool:
+        return self.end is None or self.end > day
+
+
+@dataclass
+class _Plan:
+    """What the import will write, worked out in memory."""
+
+    new_units: list[Unit] = field(default_factory=list)
+    changed_units: list[Unit] = field(default_factory=list)
+    new_people: list[Person] = field(default_factory=list)
+    changed_people: list[Person] = field(default_factory=list)
+    new_posts: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    shrinking: list[Post] = field(default_factory=list)  # cover fewer days as leader
+    growing: list[Post] = field(default_factory=list)  # cover more days as leader
+    units: dict[str, Unit] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    changes: dict[str, list[list[Any]]] = field(default_factory=lambda: defaultdict(list))
+
+    def write(self) -> None:
+        batch = 500
+        Unit.objects.bulk_create(self.new_units, batch_size=batch)
+        if self.changed_units:
+            Unit.objects.bulk_update(self.changed_units, services.UNIT_FIELDS, batch_size=batch)
+        Person.objects.bulk_create(self.new_people, batch_size=batch)
+        if self.changed_people:
+            Person.objects.bulk_update(
+                self.changed_people, services.PERSON_FIELDS, batch_size=batch
+            )
+        # Leaders' periods never overlap, not even for a moment inside one statement:
+        # first the posts that shrink, then the new ones, last the posts that grow.
+        fields = ["role", "end", "order"]
+        if self.shrinking:
+            Post.objects.bulk_update(self.shrinking, fields, batch_size=batch)
+        Post.objects.bulk_create(
+            [
+                Post(person=self.people[person], unit=self.units[unit], **values)
+                for person, unit, values in self.new_posts
+            ],
+            batch_size=batch,
+        )
+        if self.growing:
+            Post.objects.bulk_update(self.growing, fields, batch_size=batch)
+
+    def log(self, report: ImportReport) -> dict[str, Any]:
+        """The audit entry: the counts, and every row created or changed with its values."""
+        english = {UNITS: "units", PEOPLE: "people", POSTS: "posts"}
+        return {
+            "counts": {
+                english[sheet]: {
+                    "created": c.created,
+                    "updated": c.updated,
+                    "unchanged": c.unchanged,
+                }
+                for sheet, c in report.counts.items()
+            },
+            **{name: list(rows) for name, rows in sorted(self.changes.items())},
+        }
+
+
+def _plan(
     cleaned: dict[str, list[tuple[_Row, dict[str, Any]]]],
     district: District,
-    actor: Any,
     report: ImportReport,
-) -> None:
-    units = {u.code: u for u in Unit.objects.all()}
-    people = {p.code: p for p in Person.objects.all()}
+) -> _Plan:
+    plan = _Plan()
 
-    def attempt(row: _Row, column: str, sheet: str, fn: Any) -> Any:
-        try:
-            with transaction.atomic():
-                return fn()
-        except DomainError as error:
-            where = row.where(column) if column else ""
-            report.problems.append(Problem(sheet, row.number, where, error.message))
-            return None
+    def problem(row: _Row, key: str, message: str) -> None:
+        report.problems.append(Problem(row.sheet, row.number, row.where(key), message))
 
+    # Units: a code of another district, or a name another unit holds, is refused.
+    plan.units = units = {u.code: u for u in Unit.objects.order_by()}
+    names = {u.name: u.code for u in units.values() if u.district_id == district.pk}
+    counts = report.counts[UNITS]
     for row, c in cleaned[UNITS]:
-        counts = report.counts[UNITS]
-        fields = {"name": c["name"], "kind": c["kind"], "order": c["order"] or 0}
-        if c["code"] in units:
-            unit = units[c["code"]]
-            if unit.district_id != district.pk:
-                report.problems.append(
-                    Problem(UNITS, row.number, row.where("code"), _("belongs to another district"))
-                )
-                continue
-            changed = attempt(
-                row, "name", UNITS, lambda u=unit, f=fields: _update_unit(u, f, actor)
-            )
-            _count(counts, changed)
-        else:
-            unit = attempt(
-                row, "code", UNITS,
-                lambda c=c, f=fields: services.create_unit(district, code=c["code"], actor=actor, **f),
-            )  # fmt: skip
-            if unit is not None:
-                units[c["code"]] = unit
-                counts.created += 1
-
-    for _row, c in cleaned[PEOPLE]:
-        counts = report.counts[PEOPLE]
-        fields = {k: c[k] for k in services.PERSON_FIELDS}
-        if c["code"] in people:
-            changed = services.update_person(people[c["code"]], actor=actor, **fields)
-            _count(counts, changed)
-        else:
-            people[c["code"]] = services.create_person(code=c["code"], actor=actor, **fields)
-            counts.created += 1
-
-    existing = {
-        (p.person_id, p.unit_id, p.title, p.start): p
-        for p in Post.objects.filter(person__in=people.values()).select_related("person", "unit")
-    }
-    # Posts that ended go first, so that a successor never meets a predecessor still open.
-    for row, c in sorted(cleaned[POSTS], key=lambda rc: rc[1]["end"] is None):
-        counts = report.counts[POSTS]
-        person, target = people.get(c["person"]), units.get(c["unit"])
-        if person is None:
-            report.problems.append(
-                Problem(POSTS, row.number, row.where("person"),
-                        _("no person with the number %(code)s") % {"code": c["person"]})
-            )  # fmt: skip
-        if target is None:
-            report.problems.append(
-                Problem(POSTS, row.number, row.where("unit"),
-                        _("no unit with the code %(code)s") % {"code": c["unit"]})
-            )  # fmt: skip
-        if person is None or target is None:
+        code, fields = c["code"], {"name": c["name"], "kind": c["kind"], "order": c["order"] or 0}
+        unit = units.get(code)
+        if unit is not None and unit.district_id != district.pk:
+            problem(row, "code", _("belongs to another district"))
             continue
-        fields = {"role": c["role"], "end": c["end"], "order": c["order"] or 100}
-        post = existing.get((person.pk, target.pk, c["title"], c["start"]))
-        if post is not None:
-            changed = attempt(
-                row, "end", POSTS,
-                lambda p=post, f=fields: services.correct_post(p, actor=actor, **f),
-            )  # fmt: skip
-            _count(counts, changed)
+        if names.get(fields["name"], code) != code:
+            problem(
+                row, "name", _("A unit named %(name)s already exists.") % {"name": fields["name"]}
+            )
+            continue
+        names[fields["name"]] = code
+        if unit is None:
+            units[code] = Unit(district=district, code=code, **fields)
+            plan.new_units.append(units[code])
+            plan.changes["units created"].append(
+                [code, fields["name"], fields["kind"], fields["order"]]
+            )
+            counts.created += 1
+        elif changed := apply_changes(unit, fields):
+            plan.changed_units.append(unit)
+            plan.changes["units updated"].append([code, changed])
+            counts.updated += 1
         else:
-            created = attempt(
-                row, "role", POSTS,
-                lambda p=person, u=target, c=c, f=fields: services.start_post(
-                    p, u, title=c["title"], start=c["start"], actor=actor, **f
-                ),
-            )  # fmt: skip
-            if created is not None:
-                counts.created += 1
+            counts.unchanged += 1
 
+    # People: created or updated by their number.
+    plan.people = people = {p.code: p for p in Person.objects.order_by()}
+    counts = report.counts[PEOPLE]
+    for _row, c in cleaned[PEOPLE]:
+        code = c["code"]
+        fields = {k: c[k] for k in services.PERSON_FIELDS}
+        for key in ("birth_month", "party_joined"):
+            fields[key] = fields[key].replace(day=1) if fields[key] else None
+        person = people.get(code)
+        if person is None:
+            people[code] = Person(code=code, **fields)
+            plan.new_people.append(people[code])
+            plan.changes["people created"].append([code, *fields.values()])
+            counts.created += 1
+        elif changed := apply_changes(person, fields):
+            plan.changed_people.append(person)
+            plan.changes["people updated"].append([code, changed])
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
 
-def _update_unit(unit: Unit, fields: dict[str, Any], actor: Any) -> dict[str, list[Any]]:
-    if (
-        fields["name"] != unit.name
-        and Unit.objects.filter(district_id=unit.district_id, name=fields["name"]).exists()
+    # Posts: found by person, unit, title and start; the others are corrected or created.
+    unit_codes = {u.pk: code for code, u in units.items() if u.pk is not None}
+    person_codes = {p.pk: code for code, p in people.items() if p.pk is not None}
+    existing: dict[tuple[str, str, str, dt.date], Post] = {}
+    for saved in Post.objects.order_by().only(
+        "id", "person_id", "unit_id", "role", "title", "start", "end", "order"
     ):
-        raise DomainError(_("A unit named %(name)s already exists.") % {"name": fields["name"]})
-    return services.update_unit(unit, actor=actor, **fields)
-
-
-def _count(counts: Counts, changed: dict[str, list[Any]] | None) -> None:
-    if changed is None:
-        return
-    if changed:
+        existing[
+            (person_codes[saved.person_id], unit_codes[saved.unit_id], saved.title, saved.start)
+        ] = saved
+    mentioned: set[tuple[str, str, str, dt.date]] = set()
+    leaders: dict[str, list[_Leader]] = defaultdict(list)
+    counts = report.counts[POSTS]
+    for row, c in cleaned[POSTS]:
+        person_code, unit_code = c["person"], c["unit"]
+        if person_code not in people:
+            problem(row, "person", _("no person with the number %(code)s") % {"code": person_code})
+        if unit_code not in units:
+            problem(row, "unit", _("no unit with the code %(code)s") % {"code": unit_code})
+        if person_code not in people or unit_code not in units:
+            continue
+        identity = (person_code, unit_code, c["title"], c["start"])
+        fields = {"role": c["role"], "end": c["end"], "order": c["order"] or 100}
+        post = existing.get(identity)
+        mentioned.add(identity)
+        if fields["role"] == Role.LEADER:
+            column = "role" if post is None else "end"
+            leaders[unit_code].append(
+                _Leader(c["start"], c["end"], person_code, c["title"], row, column)
+            )
+        if post is None:
+            values = {"title": c["title"], "start": c["start"], **fields}
+            plan.new_posts.append((person_code, unit_code, values))
+            plan.changes["posts created"].append(
+                [person_code, unit_code, values["role"], values["title"], values["start"],
+                 values["end"], values["order"]]
+            )  # fmt: skip
+            counts.created += 1
+            continue
+        was_leader, old_end = post.role == Role.LEADER, post.end
+        changed = apply_changes(post, fields)
+        if not changed:
+            counts.unchanged += 1
+            continue
+        grows = post.role == Role.LEADER and (
+            not was_leader or (old_end is not None and (post.end is None or post.end > old_end))
+        )
+        (plan.growing if grows else plan.shrinking).append(post)
+        plan.changes["posts updated"].append([list(identity), changed])
         counts.updated += 1
-    else:
-        counts.unchanged += 1
+    for (person_code, unit_code, title, start), post in existing.items():
+        if (person_code, unit_code, title, start) not in mentioned and post.role == Role.LEADER:
+            leaders[unit_code].append(_Leader(start, post.end, person_code, title, None, ""))
+    for unit_code, periods in leaders.items():
+        _check_leaders(units[unit_code], periods, people, problem)
+    return plan
+
+
+def _check_leaders(
+    unit: Unit, periods: list[_Leader], people: dict[str, Person], problem: Any
+) -> None:
+    """Two leaders of one unit never overlap: sorted by start, each period must begin
+    once the one before has ended. Of two that overlap, the row later in the file is
+    reported (a post already saved is never the culprit of a row that meets it)."""
+    periods.sort(key=lambda p: (p.start, p.row.number if p.row else 0))
+    held: _Leader | None = None
+    for period in periods:
+        if held is None or not held.covers(period.start):
+            held = period
+            continue
+        later, earlier = (period, held) if _rank(period) >= _rank(held) else (held, period)
+        if later.row is None:  # both already saved: the database holds them apart
+            continue
+        problem(
+            later.row,
+            later.column,
+            _(
+                "%(unit)s already has a leader in this period: %(name)s, %(title)s since "
+                "%(start)s. End that post first."
+            )
+            % {
+                "unit": unit.name,
+                "name": people[earlier.person].name,
+                "title": earlier.title,
+                "start": earlier.start.isoformat(),
+            },
+        )
+        held = earlier
+
+
+def _rank(period: _Leader) -> int:
+    return period.row.number if period.row is not None else -1
+
+
+# The list of problems as a workbook --------------------------------------------------
+
+
+def problems_workbook(problems: list[list[Any]]) -> bytes:
+    """Every problem of an import as (sheet, row, column, message), for Excel."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("problems"))
+    sheet.column_dimensions["A"].width = 10
+    sheet.column_dimensions["B"].width = 8
+    sheet.column_dimensions["C"].width = 16
+    sheet.column_dimensions["D"].width = 80
+    sheet.append([_("sheet"), _("row"), _("column"), _("problem")])
+    for row in problems:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from sanhao.audit.services import record
 from sanhao.lib.changes import apply_changes
 from sanhao.lib.errors import DomainError
-from sanhao.orgs.models import District, Person, Post, Role, Unit
+from sanhao.orgs.models import District, Person, Post, Role, RosterProblems, Unit
 
 UNIT_FIELDS = ("name", "kind", "order")
 PERSON_FIELDS = ("name", "gender", "birth_month", "education", "party_joined")
@@ -283,3 +286,22 @@ def correct_post(post: Post, *, actor: Any, **fields: Any) -> dict[str, list[Any
     return _update(
         post, POST_FIELDS, fields, action="orgs.post.correct", actor=actor, check=check_post
     )
+
+
+ROSTER_PROBLEMS_KEPT = dt.timedelta(days=1)
+
+
+@transaction.atomic
+def keep_roster_problems(problems: list[list[Any]], *, actor: Any) -> RosterProblems:
+    """Keep the problems of a refused import for their download; forget those of yesterday.
+
+    Not audited: nothing of the organisation changed, this is the refusal's receipt.
+    """
+    RosterProblems.objects.filter(created__lt=timezone.now() - ROSTER_PROBLEMS_KEPT).delete()
+    packed = gzip.compress(json.dumps(problems, ensure_ascii=False).encode("utf-8"), 6)
+    return RosterProblems.objects.create(actor=actor, count=len(problems), problems=packed)
+
+
+def roster_problems_rows(kept: RosterProblems) -> list[list[Any]]:
+    rows: list[list[Any]] = json.loads(gzip.decompress(bytes(kept.problems)))
+    return rows

@@ -17,4 +17,5 @@ urlpatterns = [
     path("posts/<int:post_pk>/end/", views.post_end, name="post_end"),
     path("roster/", views.roster_import, name="roster_import"),
     path("roster/template.xlsx", views.roster_template, name="roster_template"),
+    path("roster/problems/<int:problems_pk>.xlsx", views.roster_problems, name="roster_problems"),
 ]

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from sanhao.orgs import services
-from sanhao.orgs.models import Person, Post, Role
+from sanhao.orgs.models import Person, Post, Role, RosterProblems
 
 ROLES = ["office", "liaison_a", "judge", "viewer"]
 READERS = {"office", "liaison_a", "viewer"}
@@ -31,6 +31,7 @@ VIEWS = {
     "orgs:post_end": ("get", OFFICE, {"post_pk": "A"}),
     "orgs:roster_import": ("get", OFFICE, {}),
     "orgs:roster_template": ("get", OFFICE, {}),
+    "orgs:roster_problems": ("get", OFFICE, {"problems_pk": "A"}),
     "campaigns:advance": ("post", OFFICE, {"pk": "campaign"}),
 }
 NOT_WALKED = {"accounts:login", "accounts:logout", "set_language"}
@@ -48,6 +49,14 @@ def transferred(world) -> Post:
                                start=dt.date(2023, 1, 1), order=9, actor=world.office)  # fmt: skip
 
 
+def _problems(world) -> RosterProblems:
+    """The problems of an import the office tried."""
+    kept = RosterProblems.objects.filter(actor=world.office).first()
+    return kept or services.keep_roster_problems(
+        [["人员", 2, "B（姓名）", "不能为空"]], actor=world.office
+    )
+
+
 def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
     """URL parameters from town A's or B's objects, or from one post and its unit."""
     if isinstance(unit, Post):
@@ -59,6 +68,7 @@ def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
         "person_pk": post.person.pk,
         "post_pk": post.pk,
         "pk": world.campaign.pk,
+        "problems_pk": _problems(world).pk,
     }
     return {name: values[name] for name in spec}
 
@@ -117,7 +127,7 @@ def test_it_never_shows_another_unit_to_a_liaison_on_any_url(world, transferred)
         if name in NOT_WALKED:
             continue
         names = list(pattern.pattern.converters)
-        unknown = set(names) - {"code", "person_pk", "post_pk", "pk"}
+        unknown = set(names) - {"code", "person_pk", "post_pk", "pk", "problems_pk"}
         assert not unknown, f"teach this test the URL parameter(s) {unknown} of {name}"
         for objects in ("B", transferred):
             url = reverse(name, kwargs=_kwargs(world, dict.fromkeys(names, ""), objects))
