@@ -175,10 +175,12 @@ def to_document(result: Result, *, explain: bool = True, language: str = "zh") -
     for key in result.categories:
         summary = result.summary(key)
         rows = []
-        for row in result.candidates(key):
+        category = result.categories[key]
+        for at in category.order.tolist():
+            row = result.score_at(category, at)
             entry = candidate_document(row, language)
             if explain:
-                entry["breakdown"] = breakdown_document(result.breakdown(row.id))
+                entry["breakdown"] = breakdown_document(result.breakdown_at(category, at, row))
             rows.append(entry)
         categories[str(key)] = {
             "name": summary.name, "quota": summary.quota,

@@ -258,9 +258,22 @@ class Result:
             void_ballots=result.ballot.void_ballots,
         )  # fmt: skip
 
+    @cached_property
+    def _units(self) -> dict[int, UnitBreakdown]:
+        return {}
+
+    @cached_property
+    def _event_counts(self) -> tuple[list[list[int]], list[list[int]]]:
+        return self.facts.bonus_counts.tolist(), self.facts.deduction_counts.tolist()
+
     def unit_breakdown(self, unit: int | str) -> UnitBreakdown:
+        u = self.facts.unit_ids.index(unit) if isinstance(unit, str) else unit
+        if u not in self._units:
+            self._units[u] = self._unit_breakdown(u)
+        return self._units[u]
+
+    def _unit_breakdown(self, u: int) -> UnitBreakdown:
         scheme, facts, q = self.scheme, self.facts, self.quantified
-        u = facts.unit_ids.index(unit) if isinstance(unit, str) else unit
         lines = []
         for j, ind in enumerate(scheme.indicators):
             growth = _finite(q.growth[u, j])
@@ -284,48 +297,50 @@ class Result:
                              tuple(records))  # fmt: skip
 
     def breakdown(self, candidate_id: str) -> Breakdown:
-        category, at = self.position(candidate_id)
+        return self.breakdown_at(*self.position(candidate_id))
+
+    def breakdown_at(self, category: CategoryResult, at: int,
+                     row: CandidateScore | None = None) -> Breakdown:  # fmt: skip
         scheme, facts = self.scheme, self.facts
         spec = category.spec
         i = int(category.members[at])
         chosen = category.overseen.get(at)
         k_rule = KRule(None if chosen is None else tuple(scheme.indicators[j].id for j in chosen),
                        self.unit_breakdown(int(facts.cand_unit[i])))  # fmt: skip
+        row = row or self.score_at(category, at)
         part = category.panel
         dims: tuple[tuple[str, float], ...] = ()
         if part.dimensions is not None:
-            dims = tuple((name, float(part.dimensions[at, c]))
-                         for c, name in enumerate(spec.dimensions))  # fmt: skip
-        sheets = int(category.panel_judges[at])
+            dims = tuple(zip(spec.dimensions, part.dimensions[at].tolist(), strict=False))
+        sheets = row.panel_sheets
         panel = PanelBreakdown(spec.panel.mode, sheets, sheets > spec.panel.trim_above, dims,
                                None if part.mean_rank is None else _finite(part.mean_rank[at]))  # fmt: skip
-        counts = category.ballot.counts[at]
+        counts = category.ballot.counts[at].tolist()
+        means = category.ballot.group_mean[at].tolist()
         groups = []
         for g, group in enumerate(spec.ballot.groups):
-            n = int(counts[g].sum())
             groups.append(GroupLine(
                 group, spec.ballot.group_names[g], spec.ballot.group_weights[g],
-                tuple((grade, int(counts[g, k])) for k, grade in enumerate(spec.ballot.grades)),
-                float(category.ballot.group_mean[at, g]) if n else None,
+                tuple(zip(spec.ballot.grades, counts[g], strict=True)),
+                means[g] if sum(counts[g]) else None,
             ))  # fmt: skip
-        ballot = BallotBreakdown(tuple(groups), category.e(at), category.u(at),
-                                 int(category.ballots_counted[at]))  # fmt: skip
+        ballot = BallotBreakdown(tuple(groups), row.excellence_rate, row.bottom_rate,
+                                 row.grades_counted)  # fmt: skip
         return Breakdown(
-            candidate=self.score_at(category, at),
+            candidate=row,
             k=k_rule,
             p=panel,
             m=ballot,
-            b=_events(facts.bonus_counts[i], scheme.bonus_items, scheme.bonus_max),
-            d=_events(facts.deduction_counts[i], scheme.deduction_items, scheme.deduction_max),
+            b=_events(self._event_counts[0][i], scheme.bonus_items, scheme.bonus_max),
+            d=_events(self._event_counts[1][i], scheme.deduction_items, scheme.deduction_max),
             weights=dict(spec.weights),
         )
 
 
-def _events(counts: np.ndarray, items: tuple[Item, ...], total: Decimal | None
+def _events(counts: list[int], items: tuple[Item, ...], total: Decimal | None
             ) -> EventsBreakdown:  # fmt: skip
     lines = tuple(
-        EventLine(item.id, item.name, int(n), item.points, item.cap, min(item.points * int(n),
-                                                                         item.cap))
+        EventLine(item.id, item.name, n, item.points, item.cap, min(item.points * n, item.cap))
         for item, n in zip(items, counts, strict=True) if n
     )  # fmt: skip
     return EventsBreakdown(lines, total)

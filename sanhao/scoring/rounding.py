@@ -33,9 +33,3 @@ def round_cents(values: np.ndarray, exact: Callable[[int], Fraction]) -> np.ndar
     for i in np.flatnonzero(near & np.isfinite(scaled)):
         result[i] = cents_half_up(exact(int(i)))
     return result
-
-
-def cents_text(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    whole, part = divmod(abs(int(cents)), 100)
-    return f"{sign}{whole}.{part:02d}"
