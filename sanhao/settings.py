@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "sanhao.accounts.context_processors.site",
             ],
+            "builtins": ["sanhao.lib.urltags"],
         },
     },
 ]
