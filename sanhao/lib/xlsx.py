@@ -35,6 +35,7 @@ from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel
 
 MAX_ROW = 1_048_576  # Excel's last row
 MAX_COLUMN = 16_384  # Excel's last column, XFD
+MAX_CELL = 32_767  # characters Excel holds in one cell
 # Built-in number formats that show dates, with the East Asian ones (27-36, 50-58).
 DATE_FORMAT_IDS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
 OFFICE_DOCUMENT = "officeDocument/2006/relationships/officeDocument"
@@ -56,7 +57,7 @@ class Limits:
     entries: int = 100
     unpacked: int = 32 * 1024 * 1024
     strings: int = 200_000
-    rows: int = 20_000  # rows holding at least one value, per sheet
+    rows: int = 20_000  # rows holding a value in a sheet, not counting the first (its header)
 
 
 def _local(name: str) -> str:
@@ -272,6 +273,8 @@ class Workbook:
             def text(data: str) -> None:
                 if state["in_t"]:
                     parts.append(data)
+                    if sum(map(len, parts)) > MAX_CELL:
+                        raise WorkbookError(_too_long())
 
             self._parse_all(part, start, end, text)
         self._strings = strings
@@ -298,6 +301,12 @@ class Workbook:
             yield from reader.done
             reader.done.clear()
         yield from reader.done
+
+
+def _too_long() -> str:
+    return _("the file is damaged: a cell holds more than the %(n)s characters Excel allows") % {
+        "n": MAX_CELL
+    }
 
 
 def _int(value: str | None) -> int:
@@ -402,7 +411,7 @@ class _SheetReader:
         elif local == "row" and self.row is not None:
             if self.row:
                 self.count += 1
-                if self.count > self.max_rows:
+                if self.count > self.max_rows + 1:
                     self.fail(
                         _("the sheet has more than %(n)s rows: split it into smaller files")
                         % {"n": self.max_rows}
@@ -413,6 +422,8 @@ class _SheetReader:
     def text(self, data: str) -> None:
         if self.collecting:
             self.parts.append(data)
+            if sum(map(len, self.parts)) > MAX_CELL:
+                self.fail(_too_long())
 
     def _value(self) -> Any:
         text = "".join(self.parts)

@@ -91,7 +91,7 @@ DROPDOWNS: dict[str, list[str]] = {
 }
 
 
-# The reader's bounds: a roster of 20,000 rows a sheet unpacks to about 15 MB.
+# The reader's bounds: a roster of 20,000 rows a sheet unpacks to about 10 MB.
 LIMITS = xlsx.Limits(entries=100, unpacked=32 * 1024 * 1024, strings=200_000, rows=20_000)
 # Text columns and their length in the database.
 MAX_LENGTHS: dict[tuple[str, str], int] = {

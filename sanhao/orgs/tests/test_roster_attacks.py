@@ -242,6 +242,21 @@ def test_it_refuses_a_reference_to_a_text_that_does_not_exist(district, world, i
     assert message == "“人员”表：文件已损坏：有单元格引用了不存在的文本"
 
 
+@pytest.mark.parametrize("part", [PEOPLE_SHEET, "xl/sharedStrings.xml"])
+def test_it_refuses_a_cell_longer_than_excel_allows(district, world, part):
+    """A compressible cell of 30 million characters would take gigabytes once unpacked."""
+    data = _shared(workbook(), ["甲"])
+    data = _with(
+        part,
+        lambda xml: xml.replace(b"<t>P1</t>", ("<t>" + "𝌆" * 40_000 + "</t>").encode()).replace(
+            b"<t>\xe7\x94\xb2</t>", ("<t>" + "𝌆" * 40_000 + "</t>").encode()
+        ),
+        data,
+    )
+    [message] = _messages(data, district, world)
+    assert message.endswith("文件已损坏：有单元格超过 Excel 允许的 32767 个字符"), message
+
+
 def test_it_reads_inline_text_and_numbers_typed_as_text(district, world):
     def change(xml: bytes) -> bytes:
         row = ('<row r="9"><c r="A9" t="inlineStr"><is><t>P9</t></is></c><c r="B9" '
