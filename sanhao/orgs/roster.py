@@ -416,6 +416,7 @@ class _Leader:
     title: str
     row: _Row | None  # None: a post already saved that the file does not mention
     column: str
+    changed: bool = True  # False: the row says what is saved already
 
     def covers(self, day: dt.date) -> bool:
         return self.end is None or self.end > day
@@ -559,15 +560,19 @@ def _plan(
             problem(row, "unit", _("no unit with the code %(code)s") % {"code": unit_code})
         if person_code not in people or unit_code not in units:
             continue
+        if units[unit_code].district_id != district.pk:
+            problem(row, "unit", _("belongs to another district"))
+            continue
         identity = (person_code, unit_code, c["title"], c["start"])
         fields = {"role": c["role"], "end": c["end"], "order": c["order"] or 100}
         post = existing.get(identity)
         mentioned.add(identity)
         if fields["role"] == Role.LEADER:
-            column = "role" if post is None else "end"
             leaders[unit_code].append(
-                _Leader(c["start"], c["end"], person_code, c["title"], row, column)
-            )
+                _Leader(c["start"], c["end"], person_code, c["title"], row,
+                        "role" if post is None else "end",
+                        post is None or any(getattr(post, k) != v for k, v in fields.items()))
+            )  # fmt: skip
         if post is None:
             values = {"title": c["title"], "start": c["start"], **fields}
             plan.new_posts.append((person_code, unit_code, values))
@@ -600,7 +605,7 @@ def _check_leaders(
     unit: Unit, periods: list[_Leader], people: dict[str, Person], problem: Any
 ) -> None:
     """Two leaders of one unit never overlap: sorted by start, each period must begin
-    once the one before has ended. Of two that overlap, the row later in the file is
+    once the one before has ended. Of two that overlap, `_rank` says which row is
     reported (a post already saved is never the culprit of a row that meets it)."""
     periods.sort(key=lambda p: (p.start, p.row.number if p.row else 0))
     held: _Leader | None = None
@@ -628,8 +633,12 @@ def _check_leaders(
         held = earlier
 
 
-def _rank(period: _Leader) -> int:
-    return period.row.number if period.row is not None else -1
+def _rank(period: _Leader) -> tuple[int, int]:
+    """Who is reported of two leaders that overlap: a row that changes something before
+    one that repeats what is saved, the later row before the earlier."""
+    if period.row is None:
+        return (-1, 0)
+    return (int(period.changed), period.row.number)
 
 
 # The list of problems as a workbook --------------------------------------------------
