@@ -29,6 +29,8 @@ from typing import Any
 from django.db import DataError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -654,7 +656,14 @@ def problems_workbook(problems: list[list[Any]]) -> bytes:
     sheet.column_dimensions["D"].width = 80
     sheet.append([_("sheet"), _("row"), _("column"), _("problem")])
     for row in problems:
-        sheet.append(row)
+        sheet.append([_text_cell(sheet, v) if isinstance(v, str) else v for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _text_cell(sheet: Any, value: str) -> Any:
+    """Text stays text: a message quoting `=HYPERLINK(…)` must not become a formula."""
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"
+    return cell

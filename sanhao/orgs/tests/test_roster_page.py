@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from sanhao.accounts.services import create_account
 from sanhao.orgs.models import Person, RosterProblems
+from sanhao.orgs.roster import problems_workbook
 from sanhao.orgs.tests.test_roster_attacks import PEOPLE_SHEET, _declare, _parts, _with, _zip
 from sanhao.orgs.tests.test_roster_import import workbook
 
@@ -102,3 +103,12 @@ def test_it_answers_every_hostile_upload_with_the_page_not_a_500(world, data):
     response = _upload(client, data)
     assert response.status_code == 200
     assert "未保存任何数据" in response.content.decode()
+
+
+def test_it_writes_problems_as_text_never_as_formulas():
+    content = problems_workbook([["单位", 2, "C（类型）", '=HYPERLINK("http://x","y") 不在可选值之内'],
+                                 ["文件", None, "", "控制\x01字符"]])  # fmt: skip
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet["D2"].data_type == "s"
+    assert sheet["D2"].value == '=HYPERLINK("http://x","y") 不在可选值之内'
+    assert sheet["D3"].value == "控制字符"
