@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from sanhao.accounts.http import AuthenticatedRequest
 from sanhao.lib.errors import DomainError
-from sanhao.orgs import access, services
+from sanhao.orgs import access, queries, services
 from sanhao.orgs.forms import (
     DistrictForm,
     EndPostForm,
@@ -26,7 +26,7 @@ from sanhao.orgs.forms import (
     RosterUploadForm,
     UnitForm,
 )
-from sanhao.orgs.models import District, Post, Role
+from sanhao.orgs.models import District, Post
 from sanhao.orgs.roster import build_template, import_roster, problems_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,21 +43,13 @@ POST_COLUMNS = ("id", "role", "title", "start", "end", "order", "person__id", "p
 def unit_list(request: AuthenticatedRequest) -> HttpResponse:
     """One row per unit, its leader and team size computed by the database: the page
     fetches the rows it shows, not every post and person of the district."""
-    leader = Post.objects.current().filter(unit=OuterRef("pk"), role=Role.LEADER).order_by()
     scope = access.units_for_user(request.user)
-    units = (
-        scope.only("code", "name", "kind", "order")
-        .annotate(
-            size=Count("posts", filter=Q(posts__end__isnull=True)),
-            leader_name=Subquery(leader.values("person__name")[:1]),
-            leader_title=Subquery(leader.values("title")[:1]),
-        )
-        .order_by("order", "code")
-    )
-    paginator = Paginator(units, UNITS_PER_PAGE)
-    paginator.count = scope.count()  # the plain count, not one over the annotated query
+    paginator = Paginator(range(scope.count()), UNITS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    return render(request, "orgs/unit_list.html", {"page": page})
+    ids = scope.values("id").query.sql_with_params()
+    offset = (page.number - 1) * UNITS_PER_PAGE
+    rows = queries.unit_rows(ids, offset=offset, limit=UNITS_PER_PAGE)
+    return render(request, "orgs/unit_list.html", {"page": page, "rows": rows})
 
 
 @login_required
