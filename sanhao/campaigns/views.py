@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +14,9 @@ from sanhao.campaigns.access import current_campaign, get_campaign_for_office
 from sanhao.campaigns.models import Phase
 from sanhao.lib.errors import DomainError
 from sanhao.orgs import access as org_access
+from sanhao.orgs import queries as org_queries
+
+HOME_UNITS = 100  # the rest are a click away, on the paginated unit list
 
 
 @login_required
@@ -22,10 +24,12 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     campaign = current_campaign()
     units = None
+    unit_count = 0
     if org_access.can_read_roster(user):
-        units = org_access.units_for_user(user).annotate(
-            team_size=Count("posts", filter=Q(posts__end__isnull=True))
-        )
+        scope = org_access.units_for_user(user)
+        unit_count = scope.count()
+        ids = scope.values("id").query.sql_with_params()
+        units = org_queries.unit_rows(ids, offset=0, limit=HOME_UNITS)
     phases = []
     if campaign is not None:
         phases = [
@@ -40,7 +44,14 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "campaigns/home.html",
-        {"campaign": campaign, "phases": phases, "units": units, "chain_head": head},
+        {
+            "campaign": campaign,
+            "phases": phases,
+            "units": units,
+            "unit_count": unit_count,
+            "more_units": unit_count > HOME_UNITS,
+            "chain_head": head,
+        },
     )
 
 

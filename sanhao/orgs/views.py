@@ -35,8 +35,6 @@ PROBLEMS_SHOWN = 200  # on the import page; all of them in the download
 
 UNITS_PER_PAGE = 100
 PAST_POSTS_PER_PAGE = 50
-# The columns a posts table shows: the rest of a post or person is never read there.
-POST_COLUMNS = ("id", "role", "title", "start", "end", "order", "person__id", "person__name")
 
 
 @login_required
@@ -55,10 +53,12 @@ def unit_list(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def unit_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
     unit = access.get_unit_for_user(request.user, code)
-    posts = Post.objects.filter(unit=unit).select_related("person").only(*POST_COLUMNS)
-    current = list(posts.current().order_by("order", "-start"))
-    past = Paginator(posts.past().order_by("-end", "-start", "pk"), PAST_POSTS_PER_PAGE)
+    current = queries.current_posts(unit.pk)
+    # The page is counted first, then only its rows are read.
+    past: Paginator[Any] = Paginator(range(queries.past_post_count(unit.pk)), PAST_POSTS_PER_PAGE)
     past_page = past.get_page(request.GET.get("page"))
+    offset = (past_page.number - 1) * PAST_POSTS_PER_PAGE
+    past_page.object_list = queries.past_posts(unit.pk, offset=offset, limit=PAST_POSTS_PER_PAGE)
     return render(
         request,
         "orgs/unit_detail.html",
