@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import ngettext
 
 from sanhao.orgs.models import Person, Post, Role, Unit
 
@@ -30,6 +31,10 @@ class UnitRow:
 
     def get_kind_display(self) -> str:
         return str(Unit.Kind(self.kind).label)
+
+    @property
+    def size_text(self) -> str:
+        return ngettext("%(n)s person", "%(n)s people", self.size) % {"n": self.size}
 
 
 def _sql() -> str:
@@ -77,6 +82,14 @@ class PostRow:
     @property
     def is_current(self) -> bool:
         return self.end is None
+
+    @property
+    def start_text(self) -> str:
+        return self.start.isoformat()  # what |date:"Y-m-d" shows, without its machinery
+
+    @property
+    def end_text(self) -> str:
+        return self.end.isoformat() if self.end else ""
 
     def get_role_display(self) -> str:
         return str(Role(self.role).label)

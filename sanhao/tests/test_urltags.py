@@ -34,3 +34,18 @@ def test_it_refuses_what_is_not_an_integer():
 def test_it_is_a_template_builtin():
     html = Template("{% id_url 'orgs:person_detail' pk %}").render(Context({"pk": 3}))
     assert html == "/people/3/"
+
+
+@pytest.mark.parametrize("code", ["baimi", "town-a", "u_1", "42"])
+def test_code_url_matches_reverse(code):
+    from sanhao.lib.urltags import code_url_for
+
+    assert code_url_for("orgs:unit_detail", code) == reverse("orgs:unit_detail", args=[code])
+
+
+@pytest.mark.parametrize("code", ["", "a/b", "../admin", "甲镇", "a b", "x?y=1"])
+def test_code_url_refuses_what_is_not_a_code(code):
+    from sanhao.lib.urltags import code_url_for
+
+    with pytest.raises(ValueError):
+        code_url_for("orgs:unit_detail", code)
