@@ -36,6 +36,10 @@ class UnitRow:
     def size_text(self) -> str:
         return ngettext("%(n)s person", "%(n)s people", self.size) % {"n": self.size}
 
+    @property
+    def team_text(self) -> str:
+        return ngettext("%(n)s team member", "%(n)s team members", self.size) % {"n": self.size}
+
 
 def _sql() -> str:
     unit, post, person = Unit._meta.db_table, Post._meta.db_table, Person._meta.db_table
