@@ -2,8 +2,10 @@
 
 The application never updates or deletes an entry (the model refuses too), so the
 database is told to refuse it as well: a PostgreSQL trigger function or SQLite
-triggers abort any UPDATE, DELETE or TRUNCATE of `audit_auditentry`, and let the
-chain head move only one step forward, onto an entry that exists with that hash.
+triggers abort any UPDATE, DELETE or TRUNCATE of `audit_auditentry`, accept a new
+entry only right after the chain head (never in place of a row: SQLite's INSERT OR
+REPLACE), and let the chain head move only one step forward, onto an entry that
+exists with that hash.
 
 Someone with the database owner's rights can still drop the triggers; the keyed
 hash chain (`services.entry_hash`) is what then reveals a change. The guards are
@@ -42,6 +44,22 @@ PG_INSTALL = [
             USING ERRCODE = 'insufficient_privilege';
     END $$
     """,
+    f"""
+    CREATE OR REPLACE FUNCTION audit_entry_insert_next() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF EXISTS (
+            SELECT 1 FROM audit_audithead h
+            WHERE h.id = 1 AND h.seq = NEW.seq - 1 AND h.hash = NEW.prev_hash
+        ) THEN
+            RETURN NEW;
+        END IF;
+        RAISE EXCEPTION '{REFUSED}: an entry must follow the chain head'
+            USING ERRCODE = 'insufficient_privilege';
+    END $$
+    """,
+    "DROP TRIGGER IF EXISTS audit_entry_insert_next ON audit_auditentry",
+    """CREATE TRIGGER audit_entry_insert_next BEFORE INSERT ON audit_auditentry
+       FOR EACH ROW EXECUTE FUNCTION audit_entry_insert_next()""",
     "DROP TRIGGER IF EXISTS audit_entry_append_only ON audit_auditentry",
     """CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON audit_auditentry
        FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()""",
@@ -59,6 +77,7 @@ PG_INSTALL = [
        FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()""",
 ]
 PG_TRIGGERS = {
+    "audit_entry_insert_next",
     "audit_entry_append_only",
     "audit_entry_no_truncate",
     "audit_head_advance_only",
@@ -66,6 +85,7 @@ PG_TRIGGERS = {
     "audit_head_no_truncate",
 }
 PG_REMOVE = [
+    "DROP TRIGGER IF EXISTS audit_entry_insert_next ON audit_auditentry",
     "DROP TRIGGER IF EXISTS audit_entry_append_only ON audit_auditentry",
     "DROP TRIGGER IF EXISTS audit_entry_no_truncate ON audit_auditentry",
     "DROP TRIGGER IF EXISTS audit_head_advance_only ON audit_audithead",
@@ -75,6 +95,15 @@ PG_REMOVE = [
 
 _ABORT = f"BEGIN SELECT RAISE(ABORT, '{REFUSED}'); END"
 SQLITE_INSTALL = [
+    # An entry follows the head, and never replaces a row (INSERT OR REPLACE deletes the
+    # old row without firing the DELETE trigger).
+    f"""CREATE TRIGGER IF NOT EXISTS audit_entry_insert_next BEFORE INSERT ON audit_auditentry
+        WHEN NOT EXISTS (
+            SELECT 1 FROM audit_audithead h
+            WHERE h.id = 1 AND h.seq = NEW.seq - 1 AND h.hash = NEW.prev_hash
+        ) OR EXISTS (
+            SELECT 1 FROM audit_auditentry e WHERE e.id = NEW.id OR e.seq = NEW.seq
+        ) {_ABORT}""",
     f"CREATE TRIGGER IF NOT EXISTS audit_entry_no_update BEFORE UPDATE ON audit_auditentry {_ABORT}",
     f"CREATE TRIGGER IF NOT EXISTS audit_entry_no_delete BEFORE DELETE ON audit_auditentry {_ABORT}",
     f"CREATE TRIGGER IF NOT EXISTS audit_head_no_delete BEFORE DELETE ON audit_audithead {_ABORT}",
@@ -86,6 +115,7 @@ SQLITE_INSTALL = [
         ) {_ABORT}""",
 ]
 SQLITE_TRIGGERS = {
+    "audit_entry_insert_next",
     "audit_entry_no_update",
     "audit_entry_no_delete",
     "audit_head_no_delete",
@@ -125,9 +155,9 @@ def installed(connection: Any) -> set[str]:
     """The names of the guards present in the database."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgrelid IN "
-                "('audit_auditentry'::regclass, 'audit_audithead'::regclass)"
+            cursor.execute(  # a disabled trigger guards nothing
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D' "
+                "AND tgrelid IN ('audit_auditentry'::regclass, 'audit_audithead'::regclass)"
             )
         else:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")

@@ -17,26 +17,38 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from sanhao.audit.models import GENESIS_HASH, AuditEntry, AuditHead
 
-# Keys that must never reach the log: passwords, secrets, tokens, one-time and voter
-# codes. A unit's or a person's `code` is an identifier and stays allowed.
+# Keys that must never reach the log: passwords, secrets, tokens, keys, cookies and
+# sessions, one-time and voter codes, PINs. A unit's or a person's `code` is an
+# identifier and stays allowed.
 SECRET_KEY_PATTERN = re.compile(
-    r"pass(word|wd|phrase)|pwd|secret|token|otp|api_?key|credential|"
-    r"(voter|ballot|vote|access|auth|reset|verification|one_?time|recovery|login|sms)_?code",
+    r"pass(word|wd|phrase|code)|(?<![a-z])pass(?![a-z])|(?<![a-z])pwd?(?![a-z])|"
+    r"secret|token|(?<![a-z])t?otp(?![a-z])|"
+    r"credential|cookie|session|authori[sz]ation|salt|"
+    r"(api|private|signing|audit|secret|access)[-_ ]?key|"
+    r"(?<![a-z])pin(?![a-z])|"
+    r"(voter|ballot|vote|access|auth|reset|verification|one_?time|recovery|login|sms|mfa|2fa|"
+    r"totp)[-_ ]?code",
     re.IGNORECASE,
+)
+# Values that are a stored password whatever their key is called.
+PASSWORD_HASH_PATTERN = re.compile(
+    r"^(argon2(\$argon2(id?|d))?|pbkdf2_sha(1|256)|bcrypt(_sha256)?|scrypt|md5|sha1|crypt)\$"
 )
 
 
 class SecretInAuditData(ValueError):
-    """`record` was given a data key that names a secret."""
+    """`record` was given data that names or holds a secret, or a value it cannot keep."""
 
 
 def secret_keys(value: Any, path: str = "") -> list[str]:
-    """The paths of every key in `value` (nested dicts and lists) that names a secret."""
+    """The paths of every key in `value` (nested dicts and lists) that names a secret,
+    of every value that is a stored password, and of every float (a float's JSON
+    text may not survive the database: PostgreSQL reads 1e16 back as an integer)."""
     found: list[str] = []
     if isinstance(value, dict):
         for key, item in value.items():
@@ -47,6 +59,10 @@ def secret_keys(value: Any, path: str = "") -> list[str]:
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
             found.extend(secret_keys(item, f"{path}[{index}]"))
+    elif isinstance(value, float) or (
+        isinstance(value, str) and PASSWORD_HASH_PATTERN.match(value)
+    ):
+        found.append(path or "(value)")
     return found
 
 
@@ -159,6 +175,34 @@ class ChainReport:
     problem: str = ""
 
 
+class _DoubledKey(ValueError):
+    pass
+
+
+def _no_doubled_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _value in pairs]
+    if len(keys) != len(set(keys)):
+        raise _DoubledKey
+    return dict(pairs)
+
+
+def _first_doubled_key() -> int | None:
+    """SQLite keeps `data` as the text written; JSON with a key written twice reads back
+    as its last value in Python but its first in SQLite's own JSON functions. The
+    application never writes such text, so its presence is tampering. (PostgreSQL's
+    jsonb keeps one value per key: nothing to find there.)"""
+    if connection.vendor != "sqlite":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT seq, data FROM {AuditEntry._meta.db_table} ORDER BY seq")
+        for seq, text in cursor:
+            try:
+                json.loads(text, object_pairs_hook=_no_doubled_keys)
+            except (_DoubledKey, ValueError, TypeError):
+                return int(seq)
+    return None
+
+
 def chain_head() -> tuple[int, str]:
     """The sequence number and hash of the newest entry, to be written down outside."""
     head = AuditHead.objects.filter(pk=1).first()
@@ -174,7 +218,10 @@ def verify_chain(batch_size: int = 2000, *, expect: tuple[int, str] | None = Non
     head set back to an older, genuine state.
     """
     prev_hash, expected_seq, checked = GENESIS_HASH, 1, 0
+    doubled = _first_doubled_key()
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=batch_size):
+        if entry.seq == doubled:
+            return ChainReport(False, checked, entry.seq, "altered")
         if entry.seq != expected_seq:
             return ChainReport(False, checked, expected_seq, "missing")
         if entry.prev_hash != prev_hash:

@@ -148,3 +148,32 @@ def test_every_audited_admin_declares_its_fields():
         assert [e.id for e in audited_admins_declare_their_fields()] == ["sanhao.A001"]
     finally:
         user_admin.audit_fields = saved
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"session_key": "x"},
+        {"sessionid": "x"},
+        {"Authorization": "Bearer x"},
+        {"x-api-key": "x"},
+        {"private_key": "x"},
+        {"pin": "1234"},
+        {"mfa_code": "1"},
+        {"new_pass": "x"},
+        {"pw": "x"},
+        {"salt": "x"},
+        {"hash_of_something": "argon2$argon2id$v=19$m=102400,t=2,p=8$abc$def"},
+        {"note": "pbkdf2_sha256$870000$salt$hash"},
+        {"ratio": 1e16},
+        {"rows": [{"share": 0.5}]},
+    ],
+)
+def test_record_refuses_more_secrets_and_floats(db, data):
+    with pytest.raises(SecretInAuditData):
+        record("test.thing.happen", actor=None, data=data)
+
+
+@pytest.mark.parametrize("key", ["mapping", "shipping", "pinyin", "bypass", "option", "position"])
+def test_record_keeps_ordinary_words(db, key):
+    assert record("test.thing.happen", actor=None, data={key: "x"}).data == {key: "x"}

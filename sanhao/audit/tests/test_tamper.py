@@ -214,3 +214,54 @@ def test_it_finds_each_of_1000_random_raw_mutations(world):
             transaction.set_rollback(True)
     assert missed == []
     assert verify_chain(expect=expect).ok  # every mutation was rolled back
+
+
+def _entry_columns() -> str:
+    return ("seq, created, actor_id, actor_name, action, object_type, object_id, object_repr, "
+            "data, prev_hash, hash")  # fmt: skip
+
+
+def test_the_database_refuses_an_entry_that_does_not_follow_the_head(world):
+    seq, head = chain_head()
+    columns = _entry_columns()
+    copy = f"SELECT {columns.replace('seq,', '%s,', 1).replace('prev_hash', '%s')} FROM audit_auditentry WHERE seq = 1"
+    for new_seq, prev in [(seq + 1, "f" * 64), (seq + 2, head), (seq, head)]:
+        with pytest.raises(DatabaseError, match="audit_append_only"), transaction.atomic():
+            _execute(f"INSERT INTO audit_auditentry ({columns}) {copy}", [new_seq, prev])
+    assert verify_chain().ok
+
+
+def test_sqlite_refuses_to_replace_an_entry_in_place(world):
+    if connection.vendor != "sqlite":
+        pytest.skip("INSERT OR REPLACE is SQLite's")
+    columns = _entry_columns()
+    with pytest.raises(DatabaseError, match="audit_append_only"), transaction.atomic():
+        _execute(
+            f"INSERT OR REPLACE INTO audit_auditentry (id, {columns}) "
+            f"SELECT id, {columns.replace('data,', '%s,')} FROM audit_auditentry WHERE seq = 10",
+            ['{"name": "伪造镇"}'],
+        )
+    assert verify_chain().ok
+
+
+def test_it_finds_a_key_written_twice_in_the_stored_json(world):
+    """Python reads the last value of a doubled key, SQLite's JSON functions the first:
+    the stored text must hold each key once."""
+    victim = AuditEntry.objects.filter(action="orgs.unit.create").order_by("seq").first()
+    original = json.dumps(victim.data, ensure_ascii=False)
+    forged = '{"name": "伪造镇", ' + original[1:]
+    guards.remove(connection)
+    _execute("UPDATE audit_auditentry SET data = %s WHERE id = %s", [forged, victim.pk])
+    if connection.vendor == "sqlite":
+        report = verify_chain()
+        assert (report.ok, report.first_bad_seq) == (False, victim.seq)
+    else:  # jsonb keeps one value per key: the change is an ordinary alteration
+        assert verify_chain().first_bad_seq in (None, victim.seq)
+
+
+def test_a_disabled_trigger_counts_as_missing(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite cannot disable a trigger")
+    _execute("SET CONSTRAINTS ALL IMMEDIATE")
+    _execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_entry_append_only")
+    assert "audit_entry_append_only" not in guards.installed(connection)
