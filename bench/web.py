@@ -128,7 +128,7 @@ def main() -> int:
             "DEBUG": "0",
             "DJANGO_SETTINGS_MODULE": "web_settings",
             "SECRET_KEY": secrets.token_urlsafe(50),
-            "AUDIT_KEY": "dev-only-audit-key",  # the demo's chain was signed with it
+            "AUDIT_KEY": secrets.token_urlsafe(40),
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "0",
             "SECURE_COOKIES": "0",

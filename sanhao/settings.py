@@ -19,17 +19,21 @@ if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
 # The key of the audit log's hash chain: kept outside the database, never in it, and
 # different from SECRET_KEY. verify_audit needs the same key; changing it breaks the chain.
-AUDIT_KEY = env_str("AUDIT_KEY", "dev-only-audit-key" if DEBUG else "")
+DEV_AUDIT_KEY = "dev-only-audit-key"
+AUDIT_KEY = env_str("AUDIT_KEY", DEV_AUDIT_KEY if DEBUG else "")
 if not AUDIT_KEY:
     raise RuntimeError("AUDIT_KEY must be set when DEBUG is off")
 if AUDIT_KEY == SECRET_KEY:
     raise RuntimeError("AUDIT_KEY must differ from SECRET_KEY")
+# A short key could be guessed offline from a database dump, and the chain re-signed.
+if not DEBUG and (len(AUDIT_KEY) < 32 or AUDIT_KEY == DEV_AUDIT_KEY):
+    raise RuntimeError("AUDIT_KEY must be at least 32 random characters when DEBUG is off")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = env_str("SITE_NAME", "三好创争")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "sanhao.accounts.admin_site.SanhaoAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -119,6 +123,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # only as far as TRUSTED_PROXIES (the number of proxies in front of gunicorn) goes.
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 1)
+# The addresses the nearest proxy connects from: the header is believed from them only.
+TRUSTED_PROXY_IPS = env_list("TRUSTED_PROXY_IPS", ["127.0.0.1", "::1"])
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -128,7 +134,12 @@ if BEHIND_PROXY:
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "sanhao.lib.net.client_ip"
+AXES_CLIENT_IP_CALLABLE = "sanhao.lib.net.throttle_address"
+# Beyond that lock, an account that failed ACCOUNT_FAILURE_LIMIT times from anywhere within
+# the cool-off is refused from every address it has not signed in from successfully
+# (sanhao.accounts.forms): guessing from many addresses stops, the office's desk still works.
+ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 30)
+KNOWN_ADDRESS_DAYS = 90
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("LOGIN_THROTTLE", True)

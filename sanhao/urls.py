@@ -5,9 +5,6 @@ from django.urls import include, path
 
 from sanhao.campaigns.views import home
 
-admin.site.site_header = "三好创争 · 管理后台"
-admin.site.site_title = "三好创争"
-
 
 def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
     # Resolved per request: with hashed static names the manifest exists only after

@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -35,9 +36,11 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     )  # fmt: skip
 
     def user_change_password(self, request: Any, id: str, form_url: str = "") -> HttpResponse:
-        """The admin's own password form: record that it happened, never the password."""
-        response = super().user_change_password(request, id, form_url)
-        if request.method == "POST" and response.status_code == 302:
-            user = self.get_object(request, id)
-            record("admin.user.password", actor=request.user, obj=user, data={})
+        """The admin's form for another account's password: the change and its entry (which
+        names no password) are saved together or not at all."""
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                user = self.get_object(request, id)
+                record("admin.user.password", actor=request.user, obj=user, data={})
         return response

@@ -50,6 +50,9 @@ def test_it_refuses_to_start_without_an_audit_key_in_production():
     assert result.returncode != 0 and "AUDIT_KEY must be set" in result.stderr
     same = run(["check"], {**PRODUCTION, "AUDIT_KEY": PRODUCTION["SECRET_KEY"]})
     assert same.returncode != 0 and "AUDIT_KEY must differ" in same.stderr
+    for weak in ("a", "dev-only-audit-key", "x" * 31):
+        result = run(["check"], {**PRODUCTION, "AUDIT_KEY": weak})
+        assert result.returncode != 0 and "at least 32 random characters" in result.stderr
 
 
 def test_it_lists_every_setting_it_reads_in_env_example():

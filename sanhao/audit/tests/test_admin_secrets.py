@@ -12,6 +12,7 @@ from sanhao.accounts.models import User
 from sanhao.audit.models import AuditEntry
 from sanhao.audit.services import SecretInAuditData, record
 from sanhao.campaigns.models import CampaignYear
+from sanhao.conftest import PASSWORD
 from sanhao.orgs.models import District, Person, Post, Unit
 
 SECRET = "Wq7-TOP-secret-pw-4821!"
@@ -41,6 +42,8 @@ def _forms(world) -> dict[type, list[tuple[str, dict[str, object]]]]:
                 "date_joined_1": "08:00:00"}),
             (reverse("admin:auth_user_password_change", args=[world.viewer.pk]),
              {"password1": SECRET, "password2": SECRET, "usable_password": "true"}),
+            (reverse("admin:password_change"),  # the office's own
+             {"old_password": PASSWORD, "new_password1": SECRET, "new_password2": SECRET}),
         ],
         District: [
             (url(District, "add"), {"name": "新区"}),
@@ -91,7 +94,9 @@ def test_it_submits_every_admin_form_and_finds_no_secret_in_the_log(world):
     newest = AuditEntry.objects.filter(action="admin.user.add").get()
     assert newest.data["fields"]["username"] == "new-office"
     assert newest.data["also_changed"] == ["password1", "password2"]
-    assert AuditEntry.objects.filter(action="admin.user.password").count() == 1
+    assert AuditEntry.objects.filter(action="admin.user.password").count() == 2
+    own = AuditEntry.objects.filter(action="admin.user.password").order_by("seq").last()
+    assert (own.actor, own.object_id, own.data) == (world.office, str(world.office.pk), {})
 
 
 def _errors(response):
