@@ -265,3 +265,9 @@ def test_a_disabled_trigger_counts_as_missing(world):
     _execute("SET CONSTRAINTS ALL IMMEDIATE")
     _execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_entry_append_only")
     assert "audit_entry_append_only" not in guards.installed(connection)
+
+
+def test_verify_audit_reports_guards_that_are_gone(world):
+    guards.remove(connection)
+    with pytest.raises(CommandError, match="数据库已不再保护"):
+        call_command("verify_audit")

@@ -2,10 +2,12 @@ import re
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from sanhao.audit import guards
 from sanhao.audit.services import verify_chain
 
 PROBLEMS = {
@@ -48,5 +50,15 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Audit log check failed after %(n)s good entries. %(message)s")
                 % {"n": report.checked, "message": message}
+            )
+        missing = guards.expected(connection) - guards.installed(connection)
+        if missing:
+            raise CommandError(
+                _(
+                    "The audit log's %(n)s entries are intact, but the database no longer "
+                    "guards them: missing or disabled triggers %(names)s. Run migrate to put "
+                    "them back, and find out who removed them."
+                )
+                % {"n": report.checked, "names": ", ".join(sorted(missing))}
             )
         self.stdout.write(_("Audit log intact: %(n)s entries checked.") % {"n": report.checked})
