@@ -148,6 +148,7 @@ AXES_ENABLED = env_bool("LOGIN_THROTTLE", True)
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 12) * 3600
 OFFICE_IDLE_SECONDS = env_int("OFFICE_IDLE_MINUTES", 30) * 60
 IDLE_REFRESH_SECONDS = 60  # the idle window moves (one session write) at most this often
+SESSION_ENGINE = "sanhao.accounts.sessions"  # Django's database sessions, read faster
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
