@@ -16,17 +16,19 @@ from django.utils import timezone
 
 class SessionStore(DatabaseSessionStore):
     def _get_session_from_db(self) -> Any:
-        model = self.model
+        model, key = self.model, self.session_key
+        if key is None:
+            return None
         connection = connections[router.db_for_read(model)]
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT session_data FROM {model._meta.db_table} "
                 "WHERE session_key = %s AND expire_date > %s",
-                [self.session_key, now],
+                [key, now],
             )
             row = cursor.fetchone()
         if row is None:
             self._session_key = None
             return None
-        return model(session_key=self.session_key, session_data=row[0])
+        return model(session_key=key, session_data=row[0])
