@@ -1,4 +1,9 @@
-"""The one place that says whether an account acts as the campaign office."""
+"""The one place that says whether an account acts as the campaign office.
+
+`User.is_office` is the rule (an active account of the office role); this is its form
+for code that may be handed None or an anonymous user: the services' `actor`, the
+views' access checks and the idle timeout all ask here.
+"""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from sanhao.accounts.roles import is_office
 from sanhao.orgs.models import Person, Post, PostQuerySet, RosterProblems, Unit
 
 
@@ -20,7 +21,7 @@ def can_read_roster(user: Any) -> bool:
 
 
 def require_office(user: Any) -> None:
-    if not user.is_office:
+    if not is_office(user):
         raise PermissionDenied
 
 
