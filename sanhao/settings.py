@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "sanhao.accounts",
     "sanhao.orgs",
     "sanhao.campaigns",
+    "sanhao.rankings",
     "sanhao.demo",
 ]
 

@@ -13,6 +13,7 @@ from sanhao.audit.services import record
 from sanhao.campaigns.models import NEXT_PHASE, CampaignYear, Phase
 from sanhao.lib.errors import DomainError
 from sanhao.orgs.models import District
+from sanhao.rankings.services import start_scheme
 
 
 def _require_office(actor: Any) -> None:
@@ -35,6 +36,7 @@ def open_campaign_year(
         phase_changed=timezone.now(),
     )
     record("campaigns.year.open", actor=actor, obj=campaign, data={"year": year})
+    start_scheme(campaign, actor=actor)  # the engine's default, set to the year
     return campaign
 
 

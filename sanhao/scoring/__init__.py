@@ -12,10 +12,10 @@ from sanhao.scoring.codes import Category, Component, Reason, ReasonCode, Status
 from sanhao.scoring.engine import ENGINE_VERSION
 from sanhao.scoring.problems import InvalidInput, Problem
 from sanhao.scoring.results import CandidateScore, CategorySummary, Result
-from sanhao.scoring.scheme import Scheme, load_scheme, parse_scheme
+from sanhao.scoring.scheme import DEFAULT_SCHEME, Scheme, load_scheme, loads_scheme, parse_scheme
 
 __all__ = [
-    "ENGINE_VERSION", "CandidateScore", "Category", "CategorySummary", "Component",
-    "InvalidInput", "Problem", "Reason", "ReasonCode", "Result", "Scheme", "Status", "VoidCode",
-    "load_scheme", "parse_scheme", "score",
+    "DEFAULT_SCHEME", "ENGINE_VERSION", "CandidateScore", "Category", "CategorySummary",
+    "Component", "InvalidInput", "Problem", "Reason", "ReasonCode", "Result", "Scheme", "Status", "VoidCode",
+    "load_scheme", "loads_scheme", "parse_scheme", "score",
 ]  # fmt: skip

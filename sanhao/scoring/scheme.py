@@ -1,9 +1,9 @@
 """The scheme: every constant of docs/scoring.md, per year and category, from a TOML file.
 
-`load_scheme(path)` (or `parse_scheme(data)` for a dict) checks the document against the
-typed model of `formats.py`, then its internal consistency (weights summing to 1, one
-point per grade, …), and returns a frozen `Scheme`; every problem is reported with its
-location (`scheme.categories.team.weights: …`).
+`load_scheme(path)` (`loads_scheme(text)` for a file's text, `parse_scheme(data)` for a
+dict) checks the document against the typed model of `formats.py`, then its internal
+consistency (weights summing to 1, one point per grade, …), and returns a frozen `Scheme`;
+every problem is reported with its location (`scheme.categories.team.weights: …`).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ TIE_KEYS = ("K", "M", "P", "e")
 DEFAULT_SCHEME = Path(__file__).with_name("default_scheme.toml")
 
 __all__ = ["CATEGORIES", "DEFAULT_SCHEME", "Category", "CategoryRules", "Scheme", "load_scheme",
-           "parse_scheme"]  # fmt: skip
+           "loads_scheme", "parse_scheme"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -128,9 +128,14 @@ class Scheme:
 
 
 def load_scheme(path: str | Path = DEFAULT_SCHEME) -> Scheme:
-    raw = Path(path).read_bytes()
+    return loads_scheme(Path(path).read_bytes())
+
+
+def loads_scheme(source: str | bytes) -> Scheme:
+    """A scheme from the text of its TOML file (bytes are read as UTF-8)."""
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        text = source.decode("utf-8") if isinstance(source, bytes) else source
+        data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise InvalidInput([Problem("scheme", f"不是有效的 TOML 文件：{error}")]) from None
     return parse_scheme(data)

@@ -14,6 +14,7 @@ from sanhao.orgs.models import Person, Post, Role, RosterProblems
 ROLES = ["office", "liaison_a", "judge", "viewer"]
 READERS = {"office", "liaison_a", "viewer"}
 OFFICE = {"office"}
+SCHEME_READERS = {"office", "viewer"}
 
 # view name → (HTTP method, roles allowed, kwargs built from the world's town A)
 VIEWS = {
@@ -33,6 +34,10 @@ VIEWS = {
     "orgs:roster_template": ("get", OFFICE, {}),
     "orgs:roster_problems": ("get", OFFICE, {"problems_pk": "A"}),
     "campaigns:advance": ("post", OFFICE, {"pk": "campaign"}),
+    "rankings:scheme": ("get", SCHEME_READERS, {"pk": "campaign"}),
+    "rankings:scheme_download": ("get", SCHEME_READERS, {"pk": "campaign"}),
+    "rankings:scheme_version_download": ("get", SCHEME_READERS, {"pk": "campaign", "number": "1"}),
+    "rankings:scheme_edit": ("get", OFFICE, {"pk": "campaign"}),
 }
 NOT_WALKED = {"accounts:login", "accounts:logout", "set_language"}
 
@@ -69,6 +74,7 @@ def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
         "post_pk": post.pk,
         "pk": world.campaign.pk,
         "problems_pk": _problems(world).pk,
+        "number": 1,  # the year's first scheme version
     }
     return {name: values[name] for name in spec}
 
@@ -127,7 +133,7 @@ def test_it_never_shows_another_unit_to_a_liaison_on_any_url(world, transferred)
         if name in NOT_WALKED:
             continue
         names = list(pattern.pattern.converters)
-        unknown = set(names) - {"code", "person_pk", "post_pk", "pk", "problems_pk"}
+        unknown = set(names) - {"code", "person_pk", "post_pk", "pk", "problems_pk", "number"}
         assert not unknown, f"teach this test the URL parameter(s) {unknown} of {name}"
         for objects in ("B", transferred):
             url = reverse(name, kwargs=_kwargs(world, dict.fromkeys(names, ""), objects))

@@ -1,0 +1,81 @@
+"""A campaign year's scheme (方案), as the engine's TOML file, in numbered versions.
+
+A version is never changed or removed: a change is a new version, with a reason once
+the year has reached the evaluation. Each score run will name the version it used.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sanhao.campaigns.models import CampaignYear
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class SchemeVersionQuerySet(models.QuerySet["SchemeVersion"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("scheme versions are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("scheme versions are append-only")
+
+
+class SchemeVersion(models.Model):
+    year = models.ForeignKey(
+        CampaignYear,
+        on_delete=models.PROTECT,
+        related_name="scheme_versions",
+        verbose_name=_("campaign year"),
+    )
+    number = models.PositiveIntegerField(verbose_name=_("version"))
+    source = models.TextField(verbose_name=_("scheme file"))
+    scheme_hash = models.CharField(max_length=64, verbose_name=_("scheme hash"))
+    reason = models.TextField(blank=True, verbose_name=_("reason"))
+    created = models.DateTimeField(verbose_name=_("time"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("saved by"),
+    )
+
+    objects = SchemeVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["year", "-number"]
+        verbose_name = _("scheme version")
+        verbose_name_plural = _("scheme versions")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="scheme_version_unique"),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1), name="scheme_version_number_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} v{self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("scheme versions are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("scheme versions are append-only")
+
+    @property
+    def short_hash(self) -> str:
+        return self.scheme_hash[:12]
+
+    @property
+    def filename(self) -> str:
+        return f"scheme-{self.year.year}-v{self.number}.toml"

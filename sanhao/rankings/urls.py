@@ -1,0 +1,15 @@
+from django.urls import path
+
+from sanhao.rankings import views
+
+app_name = "rankings"
+urlpatterns = [
+    path("years/<int:pk>/scheme/", views.scheme, name="scheme"),
+    path("years/<int:pk>/scheme/edit/", views.edit, name="scheme_edit"),
+    path("years/<int:pk>/scheme/download/", views.download, name="scheme_download"),
+    path(
+        "years/<int:pk>/scheme/v<int:number>/download/",
+        views.download_version,
+        name="scheme_version_download",
+    ),
+]

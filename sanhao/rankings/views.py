@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from sanhao.accounts.http import AuthenticatedRequest
+from sanhao.lib.errors import DomainError
+from sanhao.rankings import access, services
+from sanhao.rankings.forms import MAX_SCHEME_KB, SchemeForm
+from sanhao.rankings.models import SchemeVersion
+from sanhao.scoring import Scheme
+
+TOML = "application/toml; charset=utf-8"
+
+
+def _num(value: Decimal | int | None) -> str:
+    """A number as the scheme writes it: 0.4, 30, 0.5 (never 0.40 or 3E+1)."""
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    return format(value.normalize(), "f") if value else "0"
+
+
+def _readable(scheme: Scheme) -> dict[str, Any]:
+    """The scheme as a clerk reads it: names, numbers as written, choices in words."""
+    directions = {False: _("higher is better"), True: _("lower is better")}
+    growth = {"efficacy": _("efficacy coefficient"), "rank": _("rank among units")}
+    modes = {"score": _("scores per dimension"), "rank": _("ranks")}
+    categories: list[dict[str, Any]] = []
+    for rules in scheme.categories.values():
+        ballot = rules.ballot
+        categories.append(
+            {
+                "name": rules.name,
+                "dimensions": rules.dimensions,
+                "weights": {k: _num(v) for k, v in rules.weights.items()},
+                "quota": rules.quota,
+                "threshold": _num(rules.threshold) if rules.threshold is not None else "",
+                "unit_cap": rules.unit_cap,
+                "min_months_in_post": rules.min_months_in_post,
+                "team_bottom_gate": rules.team_bottom_gate,
+                "tie_break": " › ".join(rules.tie_break),
+                "panel_mode": modes.get(rules.panel.mode, rules.panel.mode),
+                "dimension_max": _num(rules.panel.dimension_max),
+                "grades": [
+                    {"name": g, "points": p}
+                    for g, p in zip(ballot.grades, ballot.points, strict=True)
+                ],
+                "abstain": ballot.abstain,
+                "top_share": _num(ballot.top_share),
+                "quorum": _num(ballot.quorum),
+                "bottom_limit": str(ballot.bottom_limit),
+                "group_weights": [_num(w) for w in ballot.group_weights],
+            }
+        )
+    team = next(iter(scheme.categories.values())).ballot
+    groups = [
+        {"id": gid, "name": name, "weights": [c["group_weights"][i] for c in categories]}
+        for i, (gid, name) in enumerate(zip(team.groups, team.group_names, strict=True))
+    ]
+    return {
+        "version": scheme.version,
+        "title": scheme.title,
+        "categories": categories,
+        "indicators": [
+            {
+                "id": i.id,
+                "name": i.name,
+                "points": _num(i.points),
+                "direction": directions[i.lower_is_better],
+                "growth_method": growth.get(i.growth_method, i.growth_method),
+                "alpha": _num(i.alpha),
+            }
+            for i in scheme.indicators
+        ],
+        "process_points": _num(scheme.process_points),
+        "records": scheme.records,
+        "bonus_max": _num(scheme.bonus_max),
+        "bonus_items": [_item(i) for i in scheme.bonus_items],
+        "deduction_max": _num(scheme.deduction_max),
+        "deduction_items": [_item(i) for i in scheme.deduction_items],
+        "vetoes": [{"id": k, "name": v} for k, v in scheme.veto_kinds.items()],
+        "groups": groups,
+    }
+
+
+def _item(item: Any) -> dict[str, str]:
+    return {"id": item.id, "name": item.name, "points": _num(item.points), "cap": _num(item.cap)}
+
+
+@login_required
+def scheme(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    year = access.get_year_for_scheme_reader(request.user, pk)
+    current = services.current_scheme(year)
+    versions = (
+        SchemeVersion.objects.filter(year=year)
+        .select_related("created_by")
+        .defer("source")
+        .order_by("-number")
+    )
+    return render(
+        request,
+        "rankings/scheme.html",
+        {
+            "year": year,
+            "current": current,
+            "scheme": _readable(services.check_scheme(current.source)),
+            "versions": versions,
+            "locked": services.is_locked(year),
+        },
+    )
+
+
+def _download(version: SchemeVersion) -> HttpResponse:
+    response = HttpResponse(version.source.encode("utf-8"), content_type=TOML)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{version.filename}"
+    return response
+
+
+@login_required
+def download(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    year = access.get_year_for_scheme_reader(request.user, pk)
+    return _download(services.current_scheme(year))
+
+
+@login_required
+def download_version(request: AuthenticatedRequest, pk: int, number: int) -> HttpResponse:
+    return _download(access.get_scheme_version_for_user(request.user, pk, number))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    year = access.get_year_for_scheme_office(request.user, pk)
+    current = services.current_scheme(year)
+    problems: list[Any] = []
+    if request.method == "POST":
+        form = SchemeForm(request.POST, request.FILES)
+        if form.is_valid():
+            text, reason = form.cleaned_data["text"], form.cleaned_data["reason"]
+            try:
+                version = services.save_scheme_version(
+                    year, text, reason=reason, actor=request.user
+                )
+            except services.SchemeProblems as error:
+                problems = error.problems
+                form.add_error(None, error.message)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Version %(number)s of the scheme saved.") % {"number": version.number},
+                )
+                return redirect("rankings:scheme", pk=year.pk)
+            if form.cleaned_data.get("file") is not None:
+                # The checked file's text in the box, to mend it in place.
+                shown = request.POST.copy()
+                shown["source"] = text
+                form.data = shown
+    else:
+        form = SchemeForm(initial={"source": current.source})
+    return render(
+        request,
+        "rankings/scheme_edit.html",
+        {
+            "year": year,
+            "current": current,
+            "form": form,
+            "problems": problems,
+            "locked": services.is_locked(year),
+            "max_kb": MAX_SCHEME_KB,
+        },
+    )
