@@ -111,6 +111,7 @@ def scheme(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "rankings/scheme.html",
         {
             "year": year,
+            "heading": _("Scheme of %(title)s") % {"title": year.display_title},
             "current": current,
             "scheme": _readable(services.check_scheme(current.source)),
             "versions": versions,

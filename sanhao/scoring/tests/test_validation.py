@@ -8,7 +8,7 @@ import pytest
 from sanhao.scoring import InvalidInput, score
 from sanhao.scoring.__main__ import main
 from sanhao.scoring.facts import load_facts
-from sanhao.scoring.scheme import DEFAULT_SCHEME, load_scheme
+from sanhao.scoring.scheme import DEFAULT_SCHEME, load_scheme, loads_scheme
 from sanhao.scoring.tests.helpers import EXAMPLE_SCHEME, GOLDEN, scheme_data
 
 SCHEME = load_scheme(EXAMPLE_SCHEME)
@@ -178,3 +178,12 @@ def test_it_publishes_the_json_schema_of_both_formats_in_the_docs():
 
     # Regenerate with: python -m sanhao.scoring.formats --write-docs
     assert documented_section(DOC.read_text(encoding="utf-8")) == schema_section()
+
+
+def test_it_reads_a_scheme_from_its_text_as_from_its_file():
+    text = DEFAULT_SCHEME.read_text(encoding="utf-8")
+    assert loads_scheme(text) == load_scheme(DEFAULT_SCHEME)
+    assert loads_scheme(text.encode()).source_hash == load_scheme().source_hash
+    with pytest.raises(InvalidInput, match="不是有效的 TOML") as caught:
+        loads_scheme(text.encode("utf-16"))
+    assert [p.location for p in caught.value.problems] == ["scheme"]
