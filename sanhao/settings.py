@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "sanhao.orgs",
     "sanhao.campaigns",
     "sanhao.rankings",
+    "sanhao.targets",
     "sanhao.demo",
 ]
 

@@ -1,0 +1,153 @@
+"""A unit's targets (晒目标) and what it reached: the figures of the year's indicators.
+
+The indicators themselves are the year's scheme's (`sanhao.rankings`): a figure names one
+by its id. Each figure is a row that is never changed: the annual plan, the prior year's
+actual, and the actual of a month, cumulative from January as the statistics bureau
+reports it. A correction is a newer row for the same unit, indicator, kind and month;
+the newest row is the figure, and every older one stays as its history.
+
+A deputy's 分管 (the indicators they oversee in a year) is `Oversight`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from sanhao.campaigns.models import CampaignYear
+from sanhao.orgs.models import Post, Unit
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class FigureQuerySet(models.QuerySet["Figure"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("figures are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("figures are append-only")
+
+
+class Figure(models.Model):
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("annual plan")
+        PRIOR = "prior", _("prior-year actual")
+        ACTUAL = "actual", _("actual to date")
+
+    year = models.ForeignKey(
+        CampaignYear, on_delete=models.PROTECT, related_name="figures", verbose_name=_("year")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="figures", verbose_name=_("unit")
+    )
+    indicator = models.SlugField(max_length=64, verbose_name=_("indicator"))
+    kind = models.CharField(max_length=8, choices=Kind.choices, verbose_name=_("kind"))
+    month = models.PositiveSmallIntegerField(
+        default=0,
+        verbose_name=_("month"),
+        help_text=_("1-12 for an actual (cumulative to the end of that month); 0 otherwise."),
+    )
+    value = models.DecimalField(max_digits=20, decimal_places=4, verbose_name=_("value"))
+    reason = models.CharField(max_length=200, blank=True, verbose_name=_("reason"))
+    created = models.DateTimeField(verbose_name=_("time"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+
+    objects = FigureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["year", "unit", "indicator", "kind", "month", "id"]
+        verbose_name = _("figure")
+        verbose_name_plural = _("figures")
+        indexes = [models.Index(fields=["year", "unit"], name="figure_year_unit_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="actual") & Q(month__gte=1) & Q(month__lte=12))
+                | (~Q(kind="actual") & Q(month=0)),
+                name="figure_month_fits_kind",
+                violation_error_message=_("An actual has a month 1-12; a plan or prior none."),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="figure_value_not_negative",
+                violation_error_message=_("A figure cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.indicator} {self.kind} {self.month}: {self.value}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("figures are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("figures are append-only")
+
+
+class MonthLock(models.Model):
+    """The office closes a month: from then on its actuals change only through the office,
+    with a reason."""
+
+    year = models.ForeignKey(
+        CampaignYear, on_delete=models.PROTECT, related_name="month_locks", verbose_name=_("year")
+    )
+    month = models.PositiveSmallIntegerField(verbose_name=_("month"))
+    created = models.DateTimeField(verbose_name=_("time"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("locked by"),
+    )
+
+    class Meta:
+        ordering = ["year", "month"]
+        verbose_name = _("month lock")
+        verbose_name_plural = _("month locks")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "month"], name="month_lock_unique"),
+            models.CheckConstraint(
+                condition=Q(month__gte=1) & Q(month__lte=12), name="month_lock_month_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.month}"
+
+
+class Oversight(models.Model):
+    """A deputy's post oversees (分管) an indicator of the year's scheme."""
+
+    year = models.ForeignKey(
+        CampaignYear, on_delete=models.PROTECT, related_name="oversights", verbose_name=_("year")
+    )
+    post = models.ForeignKey(
+        Post, on_delete=models.PROTECT, related_name="oversights", verbose_name=_("post")
+    )
+    indicator = models.SlugField(max_length=64, verbose_name=_("indicator"))
+
+    class Meta:
+        ordering = ["year", "post", "indicator"]
+        verbose_name = _("oversight")
+        verbose_name_plural = _("oversights")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "post", "indicator"], name="oversight_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post} · {self.indicator}"
