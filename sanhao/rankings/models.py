@@ -79,3 +79,76 @@ class SchemeVersion(models.Model):
     @property
     def filename(self) -> str:
         return f"scheme-{self.year.year}-v{self.number}.toml"
+
+
+class ScoreRunQuerySet(models.QuerySet["ScoreRun"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("score runs are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("score runs are append-only")
+
+
+class ScoreRun(models.Model):
+    """One run of the engine on the year's facts as the database held them: the facts
+    document, the result document (the engine's bytes), and what produced them. A run
+    never changes; pages read the newest. Recomputing `facts` with the scheme version's
+    `source` gives `result` again, byte for byte."""
+
+    year = models.ForeignKey(
+        CampaignYear, on_delete=models.PROTECT, related_name="score_runs",
+        verbose_name=_("campaign year"),
+    )  # fmt: skip
+    scheme_version = models.ForeignKey(
+        SchemeVersion, on_delete=models.PROTECT, related_name="runs",
+        verbose_name=_("scheme version"),
+    )  # fmt: skip
+    engine_version = models.CharField(max_length=32, verbose_name=_("engine version"))
+    scheme_hash = models.CharField(max_length=64, verbose_name=_("scheme hash"))
+    input_hash = models.CharField(max_length=64, verbose_name=_("input hash"))
+    facts = models.TextField(verbose_name=_("facts document"))
+    result = models.TextField(verbose_name=_("result document"))
+    created = models.DateTimeField(verbose_name=_("time"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name=_("computed by"),
+    )  # fmt: skip
+
+    objects = ScoreRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        get_latest_by = "id"
+        verbose_name = _("score run")
+        verbose_name_plural = _("score runs")
+
+    def __str__(self) -> str:
+        return f"{self.year} #{self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("score runs are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("score runs are append-only")
+
+
+class ScoreLine(models.Model):
+    """A run's line for one unit (its K inputs) or one candidate (all its numbers and
+    their breakdown), copied from the result document when the run is stored, so that a
+    page reads its own lines without parsing the whole document."""
+
+    run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="lines")
+    unit = models.CharField(max_length=100)
+    candidate = models.CharField(max_length=100, blank=True)  # empty: the unit's line
+    category = models.CharField(max_length=16, blank=True)
+    k = models.DecimalField(max_digits=8, decimal_places=2, null=True)
+    document = models.JSONField()
+
+    class Meta:
+        ordering = ["run", "id"]
+        indexes = [models.Index(fields=["run", "unit"], name="score_line_run_unit_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} {self.unit} {self.candidate}"

@@ -1,0 +1,135 @@
+"""Where the database meets the scoring engine, and nowhere else.
+
+`build_facts(year)` reads the year's organisation and record in a fixed number of
+queries, whatever the number of units and people, and returns the engine's facts
+document (docs/scheme.md). What the year's record does not hold yet — process records,
+panel sheets, ballots, bonus, deduction and veto events — goes in as empty lists: the
+engine then scores the process records as missing, and P and M as not yet there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from sanhao.campaigns.models import CampaignYear
+from sanhao.lib.errors import DomainError
+from sanhao.orgs.models import Post, Role, Unit
+from sanhao.scoring.scheme import Scheme
+from sanhao.targets.models import Figure, Oversight
+from sanhao.targets.services import current_figures, months_in_post
+
+
+class FactsIncomplete(DomainError):
+    """The year's record lacks what the engine needs: every unit's plan of every indicator."""
+
+    def __init__(self, missing: list[str]) -> None:
+        self.missing = missing
+        shown = "、".join(missing[:20]) + ("……" if len(missing) > 20 else "")
+        super().__init__(
+            _("The engine needs every unit's annual plan of every indicator. Missing: %(list)s")
+            % {"list": shown}
+        )
+
+
+def as_of(year: CampaignYear, today: dt.date | None = None) -> dt.date:
+    """The day the teams are taken on: today during the year, its last day after it."""
+    last = dt.date(year.year, 12, 31)
+    return min(today or dt.date.today(), last)
+
+
+def team_id(unit: Unit) -> str:
+    return f"T-{unit.code}"
+
+
+def leader_id(unit: Unit) -> str:
+    return f"L-{unit.code}"
+
+
+def deputy_id(unit: Unit, post: Post) -> str:
+    return f"D-{unit.code}-{post.person.code}"
+
+
+def build_facts(
+    year: CampaignYear, scheme: Scheme, *, today: dt.date | None = None
+) -> dict[str, Any]:
+    day = as_of(year, today)
+    start, end = dt.date(year.year, 1, 1), dt.date(year.year + 1, 1, 1)
+    units = list(
+        Unit.objects.filter(district_id=year.district_id).order_by("order", "code")
+        .only("id", "code", "name")
+    )  # fmt: skip
+    posts = list(
+        Post.objects.filter(unit__district_id=year.district_id, start__lt=end)
+        .filter(Q(end__isnull=True) | Q(end__gt=start))
+        .select_related("person").only("id", "unit_id", "role", "title", "start", "end", "order",
+                                       "person__id", "person__code", "person__name")
+        .order_by("unit_id", "order", "start", "id")
+    )  # fmt: skip
+    overseen: dict[int, list[str]] = defaultdict(list)
+    for post_id, overseen_id in Oversight.objects.filter(year=year).values_list(
+        "post_id", "indicator"
+    ):
+        overseen[post_id].append(overseen_id)
+    figures = current_figures(year)
+
+    by_unit: dict[int, list[Post]] = defaultdict(list)
+    for post in posts:
+        by_unit[post.unit_id].append(post)
+
+    candidates: list[dict[str, Any]] = []
+    indicator_facts: list[dict[str, Any]] = []
+    missing: list[str] = []
+    for unit in units:
+        candidates.append({"id": team_id(unit), "category": "team", "unit": unit.code,
+                           "name": _("%(unit)s team") % {"unit": unit.name}})  # fmt: skip
+        held = [p for p in by_unit[unit.pk] if p.start <= day and (p.end is None or p.end > day)]
+        seen: set[tuple[int, str]] = set()
+        for post in held:
+            if (post.person_id, post.role) in seen:  # two deputy posts: one candidate
+                continue
+            seen.add((post.person_id, post.role))
+            same = [p for p in by_unit[unit.pk]
+                    if p.person_id == post.person_id and p.role == post.role]  # fmt: skip
+            months = months_in_post(same, year.year, day)
+            name = f"{post.person.name}（{post.title}）"
+            if post.role == Role.LEADER:
+                candidates.append({"id": leader_id(unit), "category": "leader",
+                                   "unit": unit.code, "name": name, "months_in_post": months})  # fmt: skip
+            else:
+                ids = sorted({i for p in same for i in overseen.get(p.pk, [])})
+                candidates.append({"id": deputy_id(unit, post), "category": "deputy",
+                                   "unit": unit.code, "name": name, "months_in_post": months,
+                                   "oversees": ids})  # fmt: skip
+        for indicator in scheme.indicators:
+            key = (unit.pk, indicator.id)
+            plan = figures.get((*key, Figure.Kind.PLAN, 0))
+            if plan is None or plan <= 0:
+                missing.append(f"{unit.name}·{indicator.name}")
+                continue
+            actuals = [m for m in range(12, 0, -1) if (*key, Figure.Kind.ACTUAL, m) in figures]
+            actual = figures[(*key, Figure.Kind.ACTUAL, actuals[0])] if actuals else Decimal(0)
+            prior = figures.get((*key, Figure.Kind.PRIOR, 0), Decimal(0))
+            indicator_facts.append({"unit": unit.code, "indicator": indicator.id,
+                                    "actual": str(actual), "plan": str(plan), "prior": str(prior)})  # fmt: skip
+    if missing:
+        raise FactsIncomplete(missing)
+    return {
+        "format": 1,
+        "year": year.year,
+        "units": [{"id": u.code, "name": u.name} for u in units],
+        "candidates": candidates,
+        "indicators": indicator_facts,
+        "records": [],
+        "panel": [],
+        "sessions": [],
+        "ballots": [],
+        "bonuses": [],
+        "deductions": [],
+        "vetoes": [],
+    }
