@@ -28,6 +28,7 @@ from sanhao.orgs.forms import (
 )
 from sanhao.orgs.models import District, Post
 from sanhao.orgs.roster import build_template, import_roster, problems_workbook
+from sanhao.rankings.selectors import unit_scores  # the unit's K, from the newest run
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROBLEMS_SHOWN = 200  # on the import page; all of them in the download
@@ -67,6 +68,7 @@ def unit_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
             "current": current,
             "past": past_page,
             "can_edit": request.user.is_office,
+            "scores": unit_scores(unit),
         },
     )
 

@@ -44,3 +44,9 @@ def get_scheme_version_for_user(user: Any, pk: int, number: int) -> SchemeVersio
         return SchemeVersion.objects.select_related("year").get(year_id=pk, number=number)
     except SchemeVersion.DoesNotExist:
         raise Http404 from None
+
+
+def get_year_for_scores_reader(user: Any, pk: int) -> CampaignYear:
+    """The district's score runs: the office and the viewer (a liaison reads their own
+    unit's lines on the unit page)."""
+    return get_year_for_scheme_reader(user, pk)

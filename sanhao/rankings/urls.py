@@ -7,6 +7,8 @@ urlpatterns = [
     path("years/<int:pk>/scheme/", views.scheme, name="scheme"),
     path("years/<int:pk>/scheme/edit/", views.edit, name="scheme_edit"),
     path("years/<int:pk>/scheme/download/", views.download, name="scheme_download"),
+    path("years/<int:pk>/scores/", views.scores, name="scores"),
+    path("years/<int:pk>/scores/compute/", views.recompute, name="compute"),
     path(
         "years/<int:pk>/scheme/v<int:number>/download/",
         views.download_version,

@@ -8,13 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from sanhao.accounts.http import AuthenticatedRequest
 from sanhao.lib.errors import DomainError
-from sanhao.rankings import access, services
+from sanhao.orgs.models import Unit
+from sanhao.rankings import access, runs, services
 from sanhao.rankings.forms import MAX_SCHEME_KB, SchemeForm
-from sanhao.rankings.models import SchemeVersion
+from sanhao.rankings.models import SchemeVersion, ScoreLine
 from sanhao.scoring import Scheme
 
 TOML = "application/toml; charset=utf-8"
@@ -181,3 +182,49 @@ def edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "max_kb": MAX_SCHEME_KB,
         },
     )
+
+
+@login_required
+def scores(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The newest score run of the year: when, by whom, on what; every unit's K."""
+    year = access.get_year_for_scores_reader(request.user, pk)
+    run = runs.latest_run(year)
+    rows = []
+    if run is not None:
+        names = dict(Unit.objects.filter(district_id=year.district_id).values_list("code", "name"))
+        lines = ScoreLine.objects.filter(run=run).only(
+            "unit", "candidate", "category", "k", "document"
+        )
+        by_unit: dict[str, dict[str, Any]] = {}
+        for line in lines.order_by("id"):
+            entry = by_unit.setdefault(
+                line.unit,
+                {"code": line.unit, "name": names.get(line.unit, line.unit), "deputies": []},
+            )
+            if not line.candidate:
+                entry["k"] = line.k
+            elif line.category == "deputy":
+                entry["deputies"].append({"name": line.document.get("name", ""), "k": line.k})
+        rows = sorted(by_unit.values(), key=lambda r: (-(r.get("k") or 0), r["code"]))
+    return render(
+        request,
+        "rankings/scores.html",
+        {"year": year, "run": run, "rows": rows, "can_compute": request.user.is_office},
+    )
+
+
+@login_required
+@require_POST
+def recompute(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    year = access.get_year_for_scheme_office(request.user, pk)
+    try:
+        run = runs.compute_scores(year, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Scores computed (run %(n)s, input hash %(hash)s).")
+            % {"n": run.pk, "hash": run.input_hash[:12]},
+        )
+    return redirect("rankings:scores", pk=year.pk)

@@ -38,6 +38,12 @@ VIEWS = {
     "rankings:scheme_download": ("get", SCHEME_READERS, {"pk": "campaign"}),
     "rankings:scheme_version_download": ("get", SCHEME_READERS, {"pk": "campaign", "number": "1"}),
     "rankings:scheme_edit": ("get", OFFICE, {"pk": "campaign"}),
+    "rankings:scores": ("get", SCHEME_READERS, {"pk": "campaign"}),
+    "rankings:compute": ("post", OFFICE, {"pk": "campaign"}),
+    "targets:unit_figures": ("get", READERS, {"pk": "campaign", "code": "A"}),
+    "targets:district_figures": ("get", SCHEME_READERS, {"pk": "campaign"}),
+    "targets:lock_month": ("post", OFFICE, {"pk": "campaign"}),
+    "targets:oversight": ("post", OFFICE, {"pk": "campaign", "post_pk": "A"}),
 }
 NOT_WALKED = {"accounts:login", "accounts:logout", "set_language"}
 

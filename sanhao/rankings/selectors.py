@@ -1,0 +1,77 @@
+"""What other apps' pages read of the score runs: a unit's lines of the newest run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sanhao.campaigns.access import current_campaign
+from sanhao.orgs.models import Unit
+from sanhao.rankings.runs import latest_run, unit_lines
+
+
+def _percent(value: Any) -> str:
+    try:
+        return f"{float(value) * 100:.1f}%"
+    except (TypeError, ValueError):
+        return "—"
+
+
+def _points(value: Any) -> str:
+    try:
+        return f"{float(value):.2f}"
+    except (TypeError, ValueError):
+        return "—"
+
+
+def unit_scores(unit: Unit) -> dict[str, Any] | None:
+    """The unit's K and its breakdown, and its candidates' K, from the newest run of the
+    current campaign year; None before the first run. Three queries whatever the size."""
+    year = current_campaign()
+    if year is None or year.district_id != unit.district_id:
+        return None
+    run = latest_run(year)
+    if run is None:
+        return None
+    lines = unit_lines(run, unit.code)
+    if not lines or lines[0].candidate:
+        return None
+    own = lines[0].document
+    indicators = [
+        {
+            "name": x["name"],
+            "actual": x["actual"],
+            "plan": x["plan"],
+            "prior": x["prior"],
+            "completion": _percent(x["completion"]),
+            "growth": _percent(x["growth"]) if x["growth"] is not None else "—",
+            "growth_rank": x["growth_rank"],
+            "score": _points(x["score"]),
+            "points": x["points"],
+        }
+        for x in own["indicators"]
+    ]
+    process = own["process"]
+    records = [
+        {"name": r["name"], "expected": r["expected"], "on_time": r["on_time"],
+         "missing": len(r["missing"]), "late": len(r["late"])}
+        for r in process["records"]
+    ]  # fmt: skip
+    candidates = [
+        {
+            "category": line.category,
+            "name": line.document.get("name", ""),
+            "k": line.k,
+            "status": line.document.get("status_text", ""),
+            "rule": (line.document.get("breakdown") or {}).get("K", {}),
+        }
+        for line in lines[1:]
+    ]
+    return {
+        "run": run,
+        "year": year,
+        "k": lines[0].k,
+        "indicators": indicators,
+        "process": {"score": _points(process["score"]), "points": process["points"],
+                    "records": records},
+        "candidates": candidates,
+    }  # fmt: skip
