@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -18,7 +19,9 @@ from sanhao.campaigns.models import Phase
 from sanhao.campaigns.services import advance_phase, open_campaign_year
 from sanhao.lib import jiangyan
 from sanhao.orgs import services
-from sanhao.orgs.models import District, Person, Role, Unit
+from sanhao.orgs.models import District, Person, Post, Role, Unit
+from sanhao.rankings.runs import compute_scores
+from sanhao.targets.services import Entry, enter_figures, indicators_of, set_oversight
 
 DEMO_PASSWORD = "sanhao-demo"
 DEMO_YEAR = 2026
@@ -159,5 +162,36 @@ def seed_demo() -> District:
         )  # fmt: skip
     campaign = open_campaign_year(district, DEMO_YEAR, actor=office)
     advance_phase(campaign, to=Phase.PROCESS, actor=office)
+    _seed_figures(campaign, units, rng, office)
+    compute_scores(campaign, actor=office, today=FIGURES_TO)
     assert User.objects.filter(is_demo=True).count() == len(demo_logins())
     return district
+
+
+FIGURES_TO = dt.date(DEMO_YEAR, 11, 30)  # actuals reported up to October
+
+
+def _seed_figures(campaign: Any, units: list[Unit], rng: random.Random, office: Any) -> None:
+    """Plans, prior years and monthly cumulative actuals to October, some units ahead of
+    the year's pace and some behind; the 镇长 / 主任 and two 副职 oversee one indicator each."""
+    indicators = [i.id for i in indicators_of(campaign)]
+    for unit in units:
+        pace = rng.uniform(0.7, 1.15)  # this unit's share of the plan by the year's end
+        entries = []
+        for indicator in indicators:
+            plan = Decimal(rng.randint(2000, 90000)) / 100  # 亿元, two decimals
+            prior = (plan * Decimal(str(round(rng.uniform(0.8, 1.05), 3)))).quantize(
+                Decimal("0.01")
+            )
+            entries += [Entry(indicator, "plan", 0, plan), Entry(indicator, "prior", 0, prior)]
+            for month in range(1, 11):
+                share = Decimal(str(round(pace * month / 12 * rng.uniform(0.95, 1.05), 4)))
+                entries.append(
+                    Entry(indicator, "actual", month, (plan * share).quantize(Decimal("0.01")))
+                )
+        enter_figures(campaign, unit, entries, actor=office)
+        deputies = list(
+            Post.objects.current().filter(unit=unit, role=Role.DEPUTY).order_by("order")[:3]
+        )
+        for post, indicator in zip(deputies, indicators, strict=False):
+            set_oversight(campaign, post, [indicator], actor=office)

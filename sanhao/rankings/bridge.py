@@ -2,7 +2,9 @@
 
 `build_facts(year)` reads the year's organisation and record in a fixed number of
 queries, whatever the number of units and people, and returns the engine's facts
-document (docs/scheme.md). What the year's record does not hold yet — process records,
+document (docs/scheme.md). An indicator's actual is its latest cumulative monthly actual,
+and its prior the prior year's figure for the same months. What the year's record does
+not hold yet — process records,
 panel sheets, ballots, bonus, deduction and veto events — goes in as empty lists: the
 engine then scores the process records as missing, and P and M as not yet there.
 """
@@ -113,8 +115,13 @@ def build_facts(
                 missing.append(f"{unit.name}·{indicator.name}")
                 continue
             actuals = [m for m in range(12, 0, -1) if (*key, Figure.Kind.ACTUAL, m) in figures]
-            actual = figures[(*key, Figure.Kind.ACTUAL, actuals[0])] if actuals else Decimal(0)
+            month = actuals[0] if actuals else 12
+            actual = figures[(*key, Figure.Kind.ACTUAL, month)] if actuals else Decimal(0)
             prior = figures.get((*key, Figure.Kind.PRIOR, 0), Decimal(0))
+            # During the year the actual is cumulative to its month: growth is taken against
+            # the prior year's same period, its annual figure spread evenly over the months
+            # (docs/scheme.md, "The year in progress"). In December it is the prior itself.
+            prior = (prior * month / 12).quantize(Decimal("0.0001"))
             indicator_facts.append({"unit": unit.code, "indicator": indicator.id,
                                     "actual": str(actual), "plan": str(plan), "prior": str(prior)})  # fmt: skip
     if missing:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sanhao.campaigns.access import current_campaign
@@ -14,6 +15,15 @@ def _percent(value: Any) -> str:
         return f"{float(value) * 100:.1f}%"
     except (TypeError, ValueError):
         return "—"
+
+
+def _amount(value: Any) -> str:
+    """A stored amount as a clerk writes it: 169.4300 → 169.43, 250.0000 → 250."""
+    try:
+        number = Decimal(str(value)).normalize()
+    except (InvalidOperation, ValueError):
+        return str(value)
+    return f"{number:f}"
 
 
 def _points(value: Any) -> str:
@@ -39,9 +49,9 @@ def unit_scores(unit: Unit) -> dict[str, Any] | None:
     indicators = [
         {
             "name": x["name"],
-            "actual": x["actual"],
-            "plan": x["plan"],
-            "prior": x["prior"],
+            "actual": _amount(x["actual"]),
+            "plan": _amount(x["plan"]),
+            "prior": _amount(x["prior"]),
             "completion": _percent(x["completion"]),
             "growth": _percent(x["growth"]) if x["growth"] is not None else "—",
             "growth_rank": x["growth_rank"],
@@ -56,16 +66,18 @@ def unit_scores(unit: Unit) -> dict[str, Any] | None:
          "missing": len(r["missing"]), "late": len(r["late"])}
         for r in process["records"]
     ]  # fmt: skip
-    candidates = [
-        {
+    names = {x["indicator"]: x["name"] for x in own["indicators"]}
+    candidates = []
+    for line in lines[1:]:
+        rule = (line.document.get("breakdown") or {}).get("K", {})
+        candidates.append({
             "category": line.category,
             "name": line.document.get("name", ""),
             "k": line.k,
             "status": line.document.get("status_text", ""),
-            "rule": (line.document.get("breakdown") or {}).get("K", {}),
-        }
-        for line in lines[1:]
-    ]
+            "unit_rule": rule.get("rule") == "unit",
+            "overseen": [names.get(i, i) for i in rule.get("indicators", [])],
+        })  # fmt: skip
     return {
         "run": run,
         "year": year,

@@ -52,7 +52,17 @@ def test_it_builds_the_engines_facts_from_the_database(world):
     line = next(
         i for i in facts["indicators"] if i["unit"] == "town-a" and i["indicator"] == "sales"
     )
-    assert (Decimal(line["plan"]), Decimal(line["prior"]), Decimal(line["actual"])) == (100, 80, 50)
+    # June's cumulative actual against the prior year's first six months (80 × 6/12).
+    assert (Decimal(line["plan"]), Decimal(line["prior"]), Decimal(line["actual"])) == (100, 40, 50)
+
+
+def test_in_december_the_prior_is_the_whole_prior_year(world):
+    fill(world, month=12)
+    facts = build_facts(world.campaign, scheme(world), today=TODAY)
+    line = next(
+        i for i in facts["indicators"] if i["unit"] == "town-a" and i["indicator"] == "sales"
+    )
+    assert (Decimal(line["prior"]), Decimal(line["actual"])) == (80, 50)
 
 
 def test_it_takes_the_latest_month_and_the_newest_correction(world):

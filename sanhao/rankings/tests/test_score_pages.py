@@ -52,3 +52,18 @@ def test_the_unit_page_shows_k_and_its_breakdown_to_its_liaison(world):
     assert "量化计分 K" in body and "本镇街 K：<strong>" in body
     assert "开票销售" in body and "中心组月学 按时 0 次（应 12 次），缺 12 次" in body
     assert "甲书记（党委书记）" in body and "乙书记" not in body  # only town A's lines
+
+
+def test_a_deputys_k_names_the_indicators_they_oversee(world):
+    from sanhao.targets.services import set_oversight
+
+    fill(world)
+    set_oversight(world.campaign, world.posts["A1"], ["sales"], actor=world.office)
+    world.client_for(world.office).post(reverse("rankings:compute", args=[world.campaign.pk]))
+    body = (
+        world.client_for(world.office)
+        .get(reverse("orgs:unit_detail", args=[world.a.code]))
+        .content.decode()
+    )
+    assert "甲镇长（镇长）" in body and "分管指标（开票销售）和过程记录" in body
+    assert "上年同期" in body and "100.0000" not in body  # amounts as clerks write them
