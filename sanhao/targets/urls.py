@@ -1,0 +1,11 @@
+from django.urls import path
+
+from sanhao.targets import views
+
+app_name = "targets"
+urlpatterns = [
+    path("years/<int:pk>/figures/", views.district_figures, name="district_figures"),
+    path("years/<int:pk>/figures/lock/", views.lock_month, name="lock_month"),
+    path("years/<int:pk>/units/<slug:code>/figures/", views.unit_figures, name="unit_figures"),
+    path("years/<int:pk>/posts/<int:post_pk>/oversight/", views.oversight, name="oversight"),
+]
