@@ -3,7 +3,8 @@
 Everything here works on `services.current_figures(year)` (one query for the whole
 district) and the scheme's indicators; nothing queries per unit. The definitions are
 the engine's (docs/scoring.md §1): completion c = a / p, or p / a when lower is better
-(1 when a = 0); growth g = (a − y) / |y|, or (y − a) / |y|, undefined when y = 0.
+(1 when a = 0); growth g = (a − y) / |y|, or (y − a) / |y|, undefined when y = 0, where
+during the year y is the prior year's figure for the same months (annual × month / 12).
 
 Pace compares the share of the plan reached by the month of the latest actual with the
 share of the year gone, month / 12: on pace (green) at or above it, slightly behind
@@ -117,8 +118,16 @@ class Cell:
         self.latest_month = max(self.months) if self.months else None
         self.actual = self.months.get(self.latest_month) if self.latest_month else None
         self.completion = completion(self.indicator, self.plan, self.actual)
-        self.growth = growth(self.indicator, self.prior, self.actual)
+        self.growth = growth(self.indicator, self.same_period_prior, self.actual)
         self.pace = _pace(self.indicator, self.plan, self.actual, self.latest_month)
+
+    @property
+    def same_period_prior(self) -> Decimal | None:
+        """The prior year's figure for the months of the latest actual: its annual figure
+        spread evenly over the months, as the score takes it (sanhao/rankings/bridge.py)."""
+        if self.prior is None or self.latest_month is None:
+            return None
+        return (self.prior * self.latest_month / 12).quantize(Decimal("0.0001"))
 
     @property
     def plan_text(self) -> str:

@@ -3,6 +3,7 @@ table with the month locks, a deputy's 分管; who may do what on each."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -28,6 +29,14 @@ def district_url(world) -> str:
 def form_data(month: int, reason: str = "", **values: str) -> dict[str, str]:
     """The entry form's fields: `plan__sales="100"`, `actual__sales="30"`, …"""
     return {"month": str(month), "reason": reason, **values}
+
+
+def row(body: str, name: str) -> list[str]:
+    """The cells of the first table row headed `name`, as text."""
+    found = re.search(rf'<th scope="row">{name}.*?</th>(.*?)</tr>', body, re.S)
+    assert found, name
+    cells = re.findall(r"<td>(.*?)</td>", found.group(1), re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in cells]
 
 
 def value(world, indicator: str, kind: str, month: int = 0, unit=None) -> Decimal | None:
@@ -66,9 +75,12 @@ def test_it_shows_completion_growth_pace_and_place(world):
     enter_figures(world.campaign, b, [Entry("sales", "plan", 0, 10), Entry("sales", "actual", 6, 8)],
                   actor=world.office)  # fmt: skip
     body = world.client_for(world.liaison_a).get(figures_url(world)).content.decode()
-    # 开票销售: 60 of 100 by June → 60.0 %, expected 50.0 %, ahead; growth (60 − 80) / 80.
-    assert "60.0%" in body and "50.0%" in body and "-25.0%" in body
-    assert "超序时进度" in body and "pace-ahead" in body
+    # 开票销售: 60 of 100 by June → 60.0 %, expected 50.0 %, ahead; growth against the
+    # prior year's same months, 80 × 6 / 12 = 40: (60 − 40) / 40.
+    # plan, prior, actual (month), completion, expected, pace, year-on-year, place
+    assert row(body, "开票销售") == ["100", "80", "60 至6月", "60.0%", "50.0%", "超序时进度",
+                                     "50.0%", "第 2 位（共 2 个）"]  # fmt: skip
+    assert "pace-ahead" in body
     # 到账外资: 46 % ≥ 0.9 × 50 %: slightly behind; 工业投资: 40 % < 45 %: behind.
     assert "略低于序时进度" in body and "pace-slightly-behind" in body
     assert "落后序时进度" in body and "pace-behind" in body
@@ -126,7 +138,8 @@ def test_a_liaison_enters_figures_and_sees_completion_and_pace(world):
     assert value(world, "fdi_received", "plan") is None  # an empty field enters nothing
     body = client.get(response["Location"]).content.decode()
     assert "已保存 3 项有变化的数据。" in body
-    assert "30.0%" in body and "25.0%" in body and "超序时进度" in body
+    # March: 30 of 100 against 25 expected; the prior's same months 90 × 3 / 12 = 22.5.
+    assert row(body, "开票销售")[3:7] == ["30.0%", "25.0%", "超序时进度", "33.3%"]
     # The form shows the month's saved figures; sending them again changes nothing.
     assert 'value="30"' in body and 'value="100"' in body
     again = client.post(figures_url(world), form_data(3, plan__sales="100", actual__sales="30"))
@@ -220,9 +233,10 @@ def test_the_district_table_shows_every_unit_with_completion_and_pace(world):
                   Entry("sales", "actual", 6, 6)], actor=world.office)  # fmt: skip
     body = world.client_for(world.viewer).get(district_url(world)).content.decode()
     assert world.a.name in body and world.b.name in body
-    assert "25.0%" in body and "落后序时进度" in body
-    assert "60.0%" in body and "超序时进度" in body
-    assert figures_url(world, world.b) in body
+    assert row(body, f'<a href="{figures_url(world)}">{world.a.name}</a>')[:4] == [
+        "200", "50 至6月", "25.0%", "落后序时进度"]  # fmt: skip
+    assert row(body, f'<a href="{figures_url(world, world.b)}">{world.b.name}</a>')[:4] == [
+        "10", "6 至6月", "60.0%", "超序时进度"]  # fmt: skip
     assert 'name="month"' not in body  # the viewer locks nothing
 
 
@@ -314,3 +328,38 @@ def test_the_home_page_links_to_the_figures_of_each_role(world):
         assert "指标完成情况" in body and f'href="{url}"' in body, role
     judge = world.client_for(world.judge).get(reverse("home")).content.decode()
     assert "指标完成情况" not in judge
+
+
+# The numbers themselves
+
+
+def test_a_lower_is_better_indicator_is_on_pace_under_its_share_of_the_plan():
+    from sanhao.scoring.scheme import Indicator
+    from sanhao.targets.reports import cells
+
+    energy = Indicator("energy", "能耗", Decimal(10), True, "efficacy", Decimal("0.5"))
+    figures = {(1, "energy", "plan", 0): Decimal(120), (1, "energy", "prior", 0): Decimal(100),
+               (1, "energy", "actual", 6): Decimal(50),  # under half the plan by June: good
+               (2, "energy", "plan", 0): Decimal(120), (2, "energy", "actual", 6): Decimal(64),
+               (3, "energy", "plan", 0): Decimal(120), (3, "energy", "actual", 6): Decimal(0)}  # fmt: skip
+    table = cells([energy], figures, [1, 2, 3])
+    one, two, three = table[1][0], table[2][0], table[3][0]
+    assert one.completion_text == "240.0%" and one.pace.code == "ahead"
+    assert one.growth_text == "0.0%"  # 50 against the same months' 100 × 6 / 12 = 50
+    assert two.pace.code == "slightly-behind"  # (6/12) / (64/120) = 0.9375
+    assert three.completion == 1 and three.pace.code == "ahead"  # nothing used yet
+    assert (one.place, two.place, three.place) == (1, 2, 3)
+
+
+def test_equal_completions_share_the_better_place():
+    from sanhao.scoring.scheme import Indicator
+    from sanhao.targets.reports import cells
+
+    sales = Indicator("sales", "开票销售", Decimal(30), False, "efficacy", Decimal("0.5"))
+    figures = {}
+    for unit, actual in [(1, 5), (2, 8), (3, 8), (4, 2)]:
+        figures[(unit, "sales", "plan", 0)] = Decimal(10)
+        figures[(unit, "sales", "actual", 3)] = Decimal(actual)
+    table = cells([sales], figures, [1, 2, 3, 4, 5])
+    assert [table[u][0].place for u in (1, 2, 3, 4, 5)] == [3, 1, 1, 4, None]
+    assert table[1][0].ranked == 4
