@@ -6,28 +6,15 @@ the year has reached the evaluation. Each score run will name the version it use
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sanhao.campaigns.models import CampaignYear
+from sanhao.lib.append_only import AppendOnlyModel
 
 
-class AppendOnlyError(Exception):
-    pass
-
-
-class SchemeVersionQuerySet(models.QuerySet["SchemeVersion"]):
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("scheme versions are append-only")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("scheme versions are append-only")
-
-
-class SchemeVersion(models.Model):
+class SchemeVersion(AppendOnlyModel):
     year = models.ForeignKey(
         CampaignYear,
         on_delete=models.PROTECT,
@@ -48,8 +35,6 @@ class SchemeVersion(models.Model):
         verbose_name=_("saved by"),
     )
 
-    objects = SchemeVersionQuerySet.as_manager()
-
     class Meta:
         ordering = ["year", "-number"]
         verbose_name = _("scheme version")
@@ -64,14 +49,6 @@ class SchemeVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.year} v{self.number}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("scheme versions are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("scheme versions are append-only")
-
     @property
     def short_hash(self) -> str:
         return self.scheme_hash[:12]
@@ -81,15 +58,7 @@ class SchemeVersion(models.Model):
         return f"scheme-{self.year.year}-v{self.number}.toml"
 
 
-class ScoreRunQuerySet(models.QuerySet["ScoreRun"]):
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("score runs are append-only")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("score runs are append-only")
-
-
-class ScoreRun(models.Model):
+class ScoreRun(AppendOnlyModel):
     """One run of the engine on the year's facts as the database held them: the facts
     document, the result document (the engine's bytes), and what produced them. A run
     never changes; pages read the newest. Recomputing `facts` with the scheme version's
@@ -114,8 +83,6 @@ class ScoreRun(models.Model):
         related_name="+", verbose_name=_("computed by"),
     )  # fmt: skip
 
-    objects = ScoreRunQuerySet.as_manager()
-
     class Meta:
         ordering = ["-id"]
         get_latest_by = "id"
@@ -124,14 +91,6 @@ class ScoreRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} #{self.pk}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("score runs are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("score runs are append-only")
 
 
 class ScoreLine(models.Model):

@@ -11,30 +11,17 @@ A deputy's 分管 (the indicators they oversee in a year) is `Oversight`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sanhao.campaigns.models import CampaignYear
+from sanhao.lib.append_only import AppendOnlyModel
 from sanhao.orgs.models import Post, Unit
 
 
-class AppendOnlyError(Exception):
-    pass
-
-
-class FigureQuerySet(models.QuerySet["Figure"]):
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("figures are append-only")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("figures are append-only")
-
-
-class Figure(models.Model):
+class Figure(AppendOnlyModel):
     class Kind(models.TextChoices):
         PLAN = "plan", _("annual plan")
         PRIOR = "prior", _("prior-year actual")
@@ -65,8 +52,6 @@ class Figure(models.Model):
         verbose_name=_("entered by"),
     )
 
-    objects = FigureQuerySet.as_manager()
-
     class Meta:
         ordering = ["year", "unit", "indicator", "kind", "month", "id"]
         verbose_name = _("figure")
@@ -88,14 +73,6 @@ class Figure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.indicator} {self.kind} {self.month}: {self.value}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("figures are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("figures are append-only")
 
 
 class MonthLock(models.Model):

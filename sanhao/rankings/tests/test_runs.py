@@ -9,12 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from sanhao.audit.models import AuditEntry
+from sanhao.lib.append_only import AppendOnlyError
 from sanhao.lib.errors import DomainError
 from sanhao.orgs import services as org_services
 from sanhao.orgs.models import Unit
 from sanhao.orgs.tests.test_query_counts import grow
 from sanhao.rankings.bridge import FactsIncomplete, build_facts
-from sanhao.rankings.models import AppendOnlyError, ScoreLine, ScoreRun
+from sanhao.rankings.models import ScoreLine, ScoreRun
 from sanhao.rankings.runs import compute_scores, latest_run, recompute, unit_lines
 from sanhao.rankings.services import check_scheme, current_scheme
 from sanhao.targets.services import Entry, enter_figures, set_oversight

@@ -9,8 +9,9 @@ import pytest
 from sanhao.audit.models import AuditEntry
 from sanhao.campaigns.models import PHASE_ORDER, CampaignYear, Phase
 from sanhao.campaigns.services import advance_phase, open_campaign_year
+from sanhao.lib.append_only import AppendOnlyError
 from sanhao.lib.errors import DomainError
-from sanhao.rankings.models import AppendOnlyError, SchemeVersion
+from sanhao.rankings.models import SchemeVersion
 from sanhao.rankings.services import (
     SchemeProblems,
     current_scheme,

@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 
 from sanhao.audit.models import AuditEntry
+from sanhao.lib.append_only import AppendOnlyError
 from sanhao.lib.errors import DomainError
 from sanhao.orgs.models import Post
-from sanhao.targets.models import AppendOnlyError, Figure, Oversight
+from sanhao.targets.models import Figure, Oversight
 from sanhao.targets.services import (
     Entry,
     current_figures,
