@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "sanhao.campaigns",
     "sanhao.rankings",
     "sanhao.targets",
+    "sanhao.records",
     "sanhao.demo",
 ]
 
@@ -179,6 +180,11 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ROSTER_MAX_BYTES = env_int("ROSTER_MAX_KB", 2048) * 1024
+
+# Attachments of process records: stored through the default storage under MEDIA_ROOT,
+# which is never served by a public URL (no MEDIA_URL): downloads pass the page's access check.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+RECORD_FILE_MAX_BYTES = env_int("RECORD_FILE_MAX_MB", 10) * 1024 * 1024
 
 # Security headers. HTTPS settings are on by default when DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -44,6 +44,10 @@ VIEWS = {
     "targets:district_figures": ("get", SCHEME_READERS, {"pk": "campaign"}),
     "targets:lock_month": ("post", OFFICE, {"pk": "campaign"}),
     "targets:oversight": ("post", OFFICE, {"pk": "campaign", "post_pk": "A"}),
+    "records:unit_records": ("get", READERS, {"pk": "campaign", "code": "A"}),
+    "records:attach": ("post", {"office", "liaison_a"}, {"pk": "campaign", "code": "A"}),
+    "records:download": ("get", READERS, {"pk": "campaign", "code": "A", "file_pk": "A"}),
+    "records:grid": ("get", SCHEME_READERS, {"pk": "campaign"}),
 }
 NOT_WALKED = {"accounts:login", "accounts:logout", "set_language"}
 
@@ -68,6 +72,29 @@ def _problems(world) -> RosterProblems:
     )
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _attachment(world, unit) -> int:
+    """An attachment of a process record of the unit (made once per unit)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sanhao.records.models import RecordAttachment
+    from sanhao.records.services import add_record, attach_file, team_of
+
+    kept = RecordAttachment.objects.filter(record__unit=unit).first()
+    if kept:
+        return kept.pk
+    rec = add_record(world.campaign, unit, type="study", period=1, held_on=dt.date(2026, 1, 9),
+                     topic="学习", text="", actor=world.office,
+                     attendance=[{"number": p.person.code, "present": True}
+                                 for p in team_of(unit)])  # fmt: skip
+    upload = SimpleUploadedFile("纪要.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    return attach_file(rec, upload, actor=world.office).pk
+
+
 def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
     """URL parameters from town A's or B's objects, or from one post and its unit."""
     if isinstance(unit, Post):
@@ -82,6 +109,8 @@ def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
         "problems_pk": _problems(world).pk,
         "number": 1,  # the year's first scheme version
     }
+    if "file_pk" in spec:
+        values["file_pk"] = _attachment(world, team)
     return {name: values[name] for name in spec}
 
 
@@ -139,7 +168,8 @@ def test_it_never_shows_another_unit_to_a_liaison_on_any_url(world, transferred)
         if name in NOT_WALKED:
             continue
         names = list(pattern.pattern.converters)
-        unknown = set(names) - {"code", "person_pk", "post_pk", "pk", "problems_pk", "number"}
+        known = {"code", "person_pk", "post_pk", "pk", "problems_pk", "number", "file_pk"}
+        unknown = set(names) - known
         assert not unknown, f"teach this test the URL parameter(s) {unknown} of {name}"
         for objects in ("B", transferred):
             url = reverse(name, kwargs=_kwargs(world, dict.fromkeys(names, ""), objects))
