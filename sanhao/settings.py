@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "sanhao.rankings",
     "sanhao.targets",
     "sanhao.records",
+    "sanhao.events",
     "sanhao.demo",
 ]
 

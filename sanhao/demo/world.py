@@ -17,10 +17,12 @@ from sanhao.accounts.models import AccountRole, User
 from sanhao.accounts.services import create_account
 from sanhao.campaigns.models import Phase
 from sanhao.campaigns.services import advance_phase, open_campaign_year
+from sanhao.events.services import add_event
 from sanhao.lib import jiangyan
 from sanhao.orgs import services
 from sanhao.orgs.models import District, Person, Post, Role, Unit
 from sanhao.rankings.runs import compute_scores
+from sanhao.records.demo import seed_records
 from sanhao.targets.services import Entry, enter_figures, indicators_of, set_oversight
 
 DEMO_PASSWORD = "sanhao-demo"
@@ -163,12 +165,37 @@ def seed_demo() -> District:
     campaign = open_campaign_year(district, DEMO_YEAR, actor=office)
     advance_phase(campaign, to=Phase.PROCESS, actor=office)
     _seed_figures(campaign, units, rng, office)
+    seed_records(campaign, units, rng, office)
+    _seed_events(campaign, units, office)
     compute_scores(campaign, actor=office, today=FIGURES_TO)
     assert User.objects.filter(is_demo=True).count() == len(demo_logins())
     return district
 
 
 FIGURES_TO = dt.date(DEMO_YEAR, 11, 30)  # actuals reported up to October
+
+
+def _seed_events(campaign: Any, units: list[Unit], office: Any) -> None:
+    """A few honours and checklist items, two deductions, one veto (a fictional case)."""
+    day = dt.date(DEMO_YEAR, 1, 1)
+    add_event(campaign, units[0], kind="bonus", item="honour", note="获评省级文明乡镇",
+              evidence="苏文明委〔2026〕3号", happened_on=day.replace(month=5, day=20),
+              actor=office)  # fmt: skip
+    add_event(campaign, units[2], kind="bonus", item="guidance", count=2,
+              note="正向指引清单：重大项目落地、营商环境优化", happened_on=day.replace(month=6),
+              actor=office)  # fmt: skip
+    add_event(campaign, units[5], kind="bonus", item="honour", note="获评市级先进基层党组织",
+              happened_on=day.replace(month=7, day=1), actor=office)  # fmt: skip
+    slow = Post.objects.current().filter(unit=units[3], role=Role.DEPUTY).order_by("order")[4]
+    add_event(campaign, units[3], kind="deduction", item="lying_flat", post=slow,
+              note="项目推进慢作为，被“躺平”问题专项整治通报", happened_on=day.replace(month=8, day=12),
+              actor=office)  # fmt: skip
+    add_event(campaign, units[7], kind="deduction", item="lying_flat",
+              note="班子推诿扯皮，点调会督办事项逾期未办结", happened_on=day.replace(month=9, day=3),
+              actor=office)  # fmt: skip
+    add_event(campaign, units[10], kind="veto", item="safety_incident",
+              note="辖区内发生较大安全生产事故（虚构案例）", happened_on=day.replace(month=4, day=9),
+              actor=office)  # fmt: skip
 
 
 def _seed_figures(campaign: Any, units: list[Unit], rng: random.Random, office: Any) -> None:

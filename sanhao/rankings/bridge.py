@@ -3,10 +3,11 @@
 `build_facts(year)` reads the year's organisation and record in a fixed number of
 queries, whatever the number of units and people, and returns the engine's facts
 document (docs/scheme.md). An indicator's actual is its latest cumulative monthly actual,
-and its prior the prior year's figure for the same months. What the year's record does
-not hold yet — process records,
-panel sheets, ballots, bonus, deduction and veto events — goes in as empty lists: the
-engine then scores the process records as missing, and P and M as not yet there.
+and its prior the prior year's figure for the same months. The current process records
+(`sanhao.records`) go in with their on-time mark; the office's standing bonus, deduction
+and veto events (`sanhao.events`) as they are, an event on a person who is not a candidate
+on the facts' day (they left the post) being left out. Panel sheets and ballots are not
+recorded yet: they go in as empty lists, so P and M are not yet there.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from sanhao.campaigns.models import CampaignYear
+from sanhao.events.services import facts_events
 from sanhao.lib.errors import DomainError
 from sanhao.orgs.models import Post, Role, Unit
+from sanhao.records.services import records_for_facts
 from sanhao.scoring.scheme import Scheme
 from sanhao.targets.models import Figure, Oversight
 from sanhao.targets.services import current_figures, months_in_post
@@ -85,6 +88,7 @@ def build_facts(
         by_unit[post.unit_id].append(post)
 
     candidates: list[dict[str, Any]] = []
+    person_candidates: dict[tuple[str, int, str], str] = {}  # (unit, person, role) → id
     indicator_facts: list[dict[str, Any]] = []
     missing: list[str] = []
     for unit in units:
@@ -100,6 +104,9 @@ def build_facts(
                     if p.person_id == post.person_id and p.role == post.role]  # fmt: skip
             months = months_in_post(same, year.year, day)
             name = f"{post.person.name}（{post.title}）"
+            person_candidates[(unit.code, post.person_id, post.role)] = (
+                leader_id(unit) if post.role == Role.LEADER else deputy_id(unit, post)
+            )
             if post.role == Role.LEADER:
                 candidates.append({"id": leader_id(unit), "category": "leader",
                                    "unit": unit.code, "name": name, "months_in_post": months})  # fmt: skip
@@ -126,17 +133,18 @@ def build_facts(
                                     "actual": str(actual), "plan": str(plan), "prior": str(prior)})  # fmt: skip
     if missing:
         raise FactsIncomplete(missing)
+    events = facts_events(
+        year, lambda code, post: person_candidates.get((code, post.person_id, post.role))
+    )
     return {
         "format": 1,
         "year": year.year,
         "units": [{"id": u.code, "name": u.name} for u in units],
         "candidates": candidates,
         "indicators": indicator_facts,
-        "records": [],
+        "records": records_for_facts(year),
         "panel": [],
         "sessions": [],
         "ballots": [],
-        "bonuses": [],
-        "deductions": [],
-        "vetoes": [],
+        **events,
     }

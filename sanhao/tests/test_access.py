@@ -40,6 +40,8 @@ VIEWS = {
     "rankings:scheme_edit": ("get", OFFICE, {"pk": "campaign"}),
     "rankings:scores": ("get", SCHEME_READERS, {"pk": "campaign"}),
     "rankings:compute": ("post", OFFICE, {"pk": "campaign"}),
+    "events:list": ("get", READERS, {"pk": "campaign"}),
+    "events:withdraw": ("post", OFFICE, {"pk": "campaign", "event_pk": "A"}),
     "targets:unit_figures": ("get", READERS, {"pk": "campaign", "code": "A"}),
     "targets:district_figures": ("get", SCHEME_READERS, {"pk": "campaign"}),
     "targets:lock_month": ("post", OFFICE, {"pk": "campaign"}),
@@ -70,6 +72,19 @@ def _problems(world) -> RosterProblems:
     return kept or services.keep_roster_problems(
         [["人员", 2, "B（姓名）", "不能为空"]], actor=world.office
     )
+
+
+def _event(world, team):
+    """A score event of the unit, entered by the office."""
+    import datetime
+
+    from sanhao.events.models import ScoreEvent
+    from sanhao.events.services import add_event
+
+    found = ScoreEvent.objects.filter(unit=team).first()
+    return found or add_event(world.campaign, team, kind="bonus", item="honour",
+                              happened_on=datetime.date(2026, 3, 1), note=f"{team.name}获表彰",
+                              actor=world.office)  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
@@ -108,6 +123,7 @@ def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
         "pk": world.campaign.pk,
         "problems_pk": _problems(world).pk,
         "number": 1,  # the year's first scheme version
+        "event_pk": _event(world, team).pk,
     }
     if "file_pk" in spec:
         values["file_pk"] = _attachment(world, team)
@@ -168,8 +184,16 @@ def test_it_never_shows_another_unit_to_a_liaison_on_any_url(world, transferred)
         if name in NOT_WALKED:
             continue
         names = list(pattern.pattern.converters)
-        known = {"code", "person_pk", "post_pk", "pk", "problems_pk", "number", "file_pk"}
-        unknown = set(names) - known
+        unknown = set(names) - {
+            "code",
+            "person_pk",
+            "post_pk",
+            "pk",
+            "problems_pk",
+            "number",
+            "event_pk",
+            "file_pk",
+        }
         assert not unknown, f"teach this test the URL parameter(s) {unknown} of {name}"
         for objects in ("B", transferred):
             url = reverse(name, kwargs=_kwargs(world, dict.fromkeys(names, ""), objects))

@@ -152,3 +152,16 @@ def test_only_the_office_computes(world, who):
     with pytest.raises(DomainError, match="只有组织部工作专班"):
         compute_scores(world.campaign, actor=getattr(world, who), today=TODAY)
     assert not ScoreRun.objects.exists()
+
+
+def test_process_records_reach_the_engine_and_move_k(world):
+    from sanhao.records.tests.helpers import add
+
+    fill(world)
+    before = compute_scores(world.campaign, actor=world.office, today=TODAY)
+    add(world)  # one study session of town A, on time
+    facts = build_facts(world.campaign, scheme(world), today=TODAY)
+    assert next(r for r in facts["records"] if r["unit"] == "town-a")["on_time"] is True
+    after = compute_scores(world.campaign, actor=world.office, today=TODAY)
+    k = {run: unit_lines(run, "town-a")[0].k for run in (before, after)}
+    assert k[after] > k[before]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from sanhao.events import views
+
+app_name = "events"
+urlpatterns = [
+    path("years/<int:pk>/events/", views.event_list, name="list"),
+    path("years/<int:pk>/events/<int:event_pk>/withdraw/", views.withdraw, name="withdraw"),
+]
