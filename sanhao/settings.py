@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sanhao.targets",
     "sanhao.records",
     "sanhao.events",
+    "sanhao.checks",
     "sanhao.demo",
 ]
 
