@@ -123,3 +123,50 @@ def test_it_lets_the_office_import_a_roster_and_read_what_is_wrong(browser, demo
     page.goto(f"{demo_site}/units/")
     assert page.get_by_role("link", name="花镇").is_visible()
     context.close()
+
+
+@pytest.mark.parametrize(
+    ("viewport", "name"),
+    [({"width": 1280, "height": 900}, "desktop"), ({"width": 390, "height": 844}, "phone")],
+)
+def test_a_liaison_enters_a_months_actuals_and_the_units_k_moves(
+    browser, demo_site, viewport, name
+):
+    """Issue 7's journey: the liaison of 白米镇 enters November; the office recomputes; the
+    unit's figures and K change."""
+    from sanhao.rankings.models import ScoreLine
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    before = ScoreLine.objects.filter(unit="baimi", candidate="").order_by("-run_id").first()
+    context = browser.new_context(viewport=viewport, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sign_in(page, demo_site, "liaison-baimi")
+    page.get_by_role("link", name="指标完成情况").click()
+    assert page.get_by_role("heading", name="白米镇 2026年指标完成情况").is_visible()
+    page.select_option("#month-pick", "11")
+    page.get_by_role("button", name="显示").click()
+    for label in ("开票销售", "到账外资", "工业投资"):
+        page.get_by_label(f"{label}：截至11月末累计完成").fill("１,２３４.５")  # as clerks type
+    page.get_by_role("button", name="保存数据").click()
+    assert "3" in page.get_by_role("status").first.inner_text()
+    page.screenshot(path=SCREENSHOTS / f"figures-{name}.png", full_page=True)
+    context.close()
+
+    office = browser.new_context(viewport=viewport, locale="zh-CN")
+    page = office.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sign_in(page, demo_site, "office")
+    page.goto(f"{demo_site}/years/{before.run.year_id}/scores/")
+    page.get_by_role("button", name="立即重新计分").click()
+    assert "已完成计分" in page.get_by_role("status").first.inner_text()
+    page.goto(f"{demo_site}/units/baimi/")
+    page.locator("summary").first.click()
+    assert page.get_by_text("1234.5").first.is_visible()
+    after = ScoreLine.objects.filter(unit="baimi", candidate="").order_by("-run_id").first()
+    assert after.run_id != before.run_id and after.k > before.k
+    assert page.get_by_text(f"本镇街 K：{after.k}").is_visible()
+    page.screenshot(path=SCREENSHOTS / f"unit-k-{name}.png", full_page=True)
+    assert errors == []
+    office.close()
