@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sanhao.checks import views
 
 app_name = "checks"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("years/<int:pk>/checks/", views.check_list, name="list"),
+    path(
+        "years/<int:pk>/checks/<int:check_pk>/shortfalls/",
+        views.add_shortfall,
+        name="add_shortfall",
+    ),
+    path("years/<int:pk>/remedies/overdue/", views.overdue, name="overdue"),
+    path(
+        "years/<int:pk>/remedies/<int:remedy_pk>/update/", views.update_remedy, name="update_remedy"
+    ),
+]

@@ -50,6 +50,10 @@ VIEWS = {
     "records:attach": ("post", {"office", "liaison_a"}, {"pk": "campaign", "code": "A"}),
     "records:download": ("get", READERS, {"pk": "campaign", "code": "A", "file_pk": "A"}),
     "records:grid": ("get", SCHEME_READERS, {"pk": "campaign"}),
+    "checks:list": ("get", READERS, {"pk": "campaign"}),
+    "checks:add_shortfall": ("post", OFFICE, {"pk": "campaign", "check_pk": "A"}),
+    "checks:overdue": ("get", READERS, {"pk": "campaign"}),
+    "checks:update_remedy": ("post", {"office", "liaison_a"}, {"pk": "campaign", "remedy_pk": "A"}),
 }
 NOT_WALKED = {"accounts:login", "accounts:logout", "set_language"}
 
@@ -110,6 +114,21 @@ def _attachment(world, unit) -> int:
     return attach_file(rec, upload, actor=world.office).pk
 
 
+def _remedy(world, unit):
+    """A remedy of a shortfall of the unit found at a spot check (made once per unit)."""
+    from sanhao.checks.models import Remedy
+    from sanhao.checks.services import add_shortfall, add_spot_check
+
+    kept = Remedy.objects.filter(shortfall__unit=unit).first()
+    if kept:
+        return kept
+    check = add_spot_check(world.campaign, held_on=dt.date(2026, 5, 20), title="点调会",
+                           indicators=[], units=[unit], actor=world.office)  # fmt: skip
+    post = Post.objects.current().filter(unit=unit).order_by("order", "pk")[0]
+    return add_shortfall(check, post, text="短板", measure="举措", due_on=dt.date(2026, 6, 30),
+                         actor=world.office).remedy  # fmt: skip
+
+
 def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
     """URL parameters from town A's or B's objects, or from one post and its unit."""
     if isinstance(unit, Post):
@@ -127,6 +146,9 @@ def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
     }
     if "file_pk" in spec:
         values["file_pk"] = _attachment(world, team)
+    if "check_pk" in spec or "remedy_pk" in spec:
+        remedy = _remedy(world, team)
+        values["remedy_pk"], values["check_pk"] = remedy.pk, remedy.shortfall.spot_check_id
     return {name: values[name] for name in spec}
 
 
@@ -193,6 +215,8 @@ def test_it_never_shows_another_unit_to_a_liaison_on_any_url(world, transferred)
             "number",
             "event_pk",
             "file_pk",
+            "check_pk",
+            "remedy_pk",
         }
         assert not unknown, f"teach this test the URL parameter(s) {unknown} of {name}"
         for objects in ("B", transferred):
