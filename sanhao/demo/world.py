@@ -17,6 +17,7 @@ from sanhao.accounts.models import AccountRole, User
 from sanhao.accounts.services import create_account
 from sanhao.campaigns.models import Phase
 from sanhao.campaigns.services import advance_phase, open_campaign_year
+from sanhao.checks.demo import seed_checks
 from sanhao.events.services import add_event
 from sanhao.lib import jiangyan
 from sanhao.orgs import services
@@ -167,6 +168,7 @@ def seed_demo() -> District:
     _seed_figures(campaign, units, rng, office)
     seed_records(campaign, units, rng, office)
     _seed_events(campaign, units, office)
+    seed_checks(campaign, units, office)
     compute_scores(campaign, actor=office, today=FIGURES_TO)
     assert User.objects.filter(is_demo=True).count() == len(demo_logins())
     return district

@@ -28,7 +28,7 @@ from sanhao.orgs.forms import (
 )
 from sanhao.orgs.models import District, Post
 from sanhao.orgs.roster import build_template, import_roster, problems_workbook
-from sanhao.rankings.selectors import unit_scores  # the unit's K, from the newest run
+from sanhao.rankings.selectors import unit_overdue_remedies, unit_scores
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROBLEMS_SHOWN = 200  # on the import page; all of them in the download
@@ -69,6 +69,7 @@ def unit_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
             "past": past_page,
             "can_edit": request.user.is_office,
             "scores": unit_scores(unit),
+            "overdue": unit_overdue_remedies(unit),
         },
     )
 

@@ -87,3 +87,14 @@ def unit_scores(unit: Unit) -> dict[str, Any] | None:
                     "records": records},
         "candidates": candidates,
     }  # fmt: skip
+
+
+def unit_overdue_remedies(unit: Unit) -> list[Any]:
+    """The unit's remedies still open after their due date, in the current campaign year
+    (one query)."""
+    from sanhao.checks.services import overdue_remedies
+
+    year = current_campaign()
+    if year is None or year.district_id != unit.district_id:
+        return []
+    return overdue_remedies(year, [unit])

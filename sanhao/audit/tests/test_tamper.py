@@ -8,7 +8,7 @@ import random
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.test import override_settings
 
 from sanhao.audit import guards
@@ -271,3 +271,24 @@ def test_verify_audit_reports_guards_that_are_gone(world):
     guards.remove(connection)
     with pytest.raises(CommandError, match="数据库已不再保护"):
         call_command("verify_audit")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_tries_again_while_another_connection_holds_a_lock(monkeypatch):
+    from sanhao.audit.management.commands import flush
+
+    calls = []
+    real = guards.remove
+
+    def locked_once(conn):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("database table is locked: sqlite_master")
+        real(conn)
+
+    monkeypatch.setattr(flush.guards, "remove", locked_once)
+    monkeypatch.setattr(flush, "PAUSE", 0)
+    record("test.thing.happen", actor=None, data={"n": 1})
+    call_command("flush", interactive=False, verbosity=0)
+    assert len(calls) == 2 and not AuditEntry.objects.exists()
+    assert guards.installed(connection) == guards.expected(connection)
