@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from sanhao.lib.errors import DomainError
+
 
 def is_office(user: Any) -> bool:
     """True for an active office account; False for anyone else, anonymous or None."""
     return bool(user is not None and getattr(user, "is_office", False))
+
+
+def require_office_actor(actor: Any) -> None:
+    """The services' check: a write only the office may do (DomainError otherwise)."""
+    if not is_office(actor):
+        raise DomainError(_("Only the campaign office can do this."))

@@ -13,9 +13,14 @@ def current_campaign() -> CampaignYear | None:
     return CampaignYear.objects.select_related("district").order_by("-year").first()
 
 
-def get_campaign_for_office(user: Any, pk: int) -> CampaignYear:
-    require_office(user)
+def get_year(pk: int) -> CampaignYear:
+    """A campaign year by its id (404 when there is none); each app checks the role."""
     try:
-        return CampaignYear.objects.get(pk=pk)
+        return CampaignYear.objects.select_related("district").get(pk=pk)
     except CampaignYear.DoesNotExist:
         raise Http404 from None
+
+
+def get_campaign_for_office(user: Any, pk: int) -> CampaignYear:
+    require_office(user)
+    return get_year(pk)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sanhao.accounts.roles import is_office
+from sanhao.accounts.roles import require_office_actor
 from sanhao.audit.services import record
 from sanhao.campaigns.models import NEXT_PHASE, CampaignYear, Phase
 from sanhao.lib.errors import DomainError
@@ -16,16 +16,11 @@ from sanhao.orgs.models import District
 from sanhao.rankings.services import start_scheme
 
 
-def _require_office(actor: Any) -> None:
-    if not is_office(actor):
-        raise DomainError(_("Only the campaign office can do this."))
-
-
 @transaction.atomic
 def open_campaign_year(
     district: District, year: int, *, title: str = "", actor: Any
 ) -> CampaignYear:
-    _require_office(actor)
+    require_office_actor(actor)
     if CampaignYear.objects.filter(district=district, year=year).exists():
         raise DomainError(_("The campaign year %(year)s is already open.") % {"year": year})
     campaign = CampaignYear.objects.create(
@@ -43,7 +38,7 @@ def open_campaign_year(
 @transaction.atomic
 def advance_phase(campaign: CampaignYear, *, to: str, actor: Any) -> CampaignYear:
     """Move the year to the next phase. `to` must be that next phase: a stale form fails."""
-    _require_office(actor)
+    require_office_actor(actor)
     campaign = CampaignYear.objects.select_for_update().get(pk=campaign.pk)
     allowed = NEXT_PHASE.get(campaign.phase)
     if allowed is None:

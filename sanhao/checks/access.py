@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from sanhao.accounts.roles import is_office
+from sanhao.campaigns.access import get_year
 from sanhao.campaigns.models import CampaignYear
 from sanhao.checks.models import Remedy, SpotCheck
 from sanhao.orgs import access as org_access
@@ -23,10 +24,7 @@ from sanhao.orgs.models import Unit
 def get_year_for_user(user: Any, pk: int) -> tuple[CampaignYear, QuerySet[Unit]]:
     """The year and the units of its district the user may read (403 for a judge)."""
     units = org_access.units_for_user(user)
-    try:
-        year = CampaignYear.objects.select_related("district").get(pk=pk)
-    except CampaignYear.DoesNotExist:
-        raise Http404 from None
+    year = get_year(pk)
     return year, units.filter(district_id=year.district_id)
 
 

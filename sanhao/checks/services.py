@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sanhao.accounts.roles import is_office
+from sanhao.accounts.roles import is_office, require_office_actor
 from sanhao.audit.services import record
 from sanhao.campaigns.models import CampaignYear
 from sanhao.checks.models import Remedy, RemedyStatus, RemedyUpdate, Shortfall, SpotCheck
@@ -39,11 +39,6 @@ TRANSITIONS: dict[tuple[str, str], set[str]] = {
     (DONE, OPEN): {OFFICE},
 }
 TEXT_MAX = 500
-
-
-def _require_office(actor: Any) -> None:
-    if not is_office(actor):
-        raise DomainError(_("Only the campaign office can do this."))
 
 
 def _clean(text: str, limit: int = TEXT_MAX) -> str:
@@ -94,7 +89,7 @@ def add_spot_check(
     minutes: str = "",
     actor: Any,
 ) -> SpotCheck:
-    _require_office(actor)
+    require_office_actor(actor)
     units = list(units)
     ids = _check_meeting(year, held_on, title, indicators, units)
     check = SpotCheck.objects.create(
@@ -119,7 +114,7 @@ def correct_spot_check(
     actor: Any,
 ) -> SpotCheck:
     """A new row that supersedes `check`; the shortfalls found stay, and belong to it too."""
-    _require_office(actor)
+    require_office_actor(actor)
     if not _clean(reason):
         raise DomainError(_("A correction needs a reason."))
     check = SpotCheck.objects.select_for_update().get(pk=check.pk)
@@ -193,7 +188,7 @@ def add_shortfall(
 ) -> Shortfall:
     """A shortfall of a team member found at a spot check, with its remedy; the owner is
     the same person unless another post of the unit is named."""
-    _require_office(actor)
+    require_office_actor(actor)
     if SpotCheck.objects.filter(supersedes=check).exists():
         raise DomainError(_("This spot check was corrected: add to its correction."))
     unit = post.unit

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sanhao.accounts.roles import is_office
+from sanhao.accounts.roles import require_office_actor
 from sanhao.audit.services import record
 from sanhao.campaigns.models import CampaignYear
 from sanhao.events.models import ScoreEvent, Withdrawal
@@ -28,11 +28,6 @@ def items_of(scheme: Scheme) -> dict[str, dict[str, str]]:
     }
 
 
-def _require_office(actor: Any) -> None:
-    if not is_office(actor):
-        raise DomainError(_("Only the campaign office can do this."))
-
-
 @transaction.atomic
 def add_event(
     year: CampaignYear,
@@ -47,7 +42,7 @@ def add_event(
     evidence: str = "",
     actor: Any,
 ) -> ScoreEvent:
-    _require_office(actor)
+    require_office_actor(actor)
     if unit.district_id != year.district_id:
         raise DomainError(_("This unit is not in the campaign year's district."))
     known = items_of(check_scheme(current_scheme(year).source))
@@ -83,7 +78,7 @@ def add_event(
 
 @transaction.atomic
 def withdraw_event(event: ScoreEvent, *, reason: str, actor: Any) -> Withdrawal:
-    _require_office(actor)
+    require_office_actor(actor)
     if not reason.strip():
         raise DomainError(_("A withdrawal needs a reason."))
     if Withdrawal.objects.filter(event=event).exists():

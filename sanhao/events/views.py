@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sanhao.accounts.http import AuthenticatedRequest
 from sanhao.accounts.roles import is_office
-from sanhao.campaigns.models import CampaignYear
+from sanhao.campaigns.access import get_year
 from sanhao.events import services
 from sanhao.events.forms import EventForm, WithdrawForm
 from sanhao.events.models import ScoreEvent
@@ -23,18 +23,11 @@ from sanhao.orgs.models import Post
 from sanhao.rankings.services import check_scheme, current_scheme
 
 
-def _year(pk: int) -> CampaignYear:
-    try:
-        return CampaignYear.objects.get(pk=pk)
-    except CampaignYear.DoesNotExist:
-        raise Http404 from None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     units = org_access.units_for_user(request.user)  # 403 for a judge
-    year = _year(pk)
+    year = get_year(pk)
     units = units.filter(district_id=year.district_id)
     items = services.items_of(check_scheme(current_scheme(year).source))
     office = is_office(request.user)

@@ -28,7 +28,7 @@ from sanhao.orgs.forms import (
 )
 from sanhao.orgs.models import District, Post
 from sanhao.orgs.roster import build_template, import_roster, problems_workbook
-from sanhao.rankings.selectors import unit_overdue_remedies, unit_scores
+from sanhao.rankings.selectors import unit_overdue_remedies, unit_scores, unit_year
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROBLEMS_SHOWN = 200  # on the import page; all of them in the download
@@ -54,6 +54,7 @@ def unit_list(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def unit_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
     unit = access.get_unit_for_user(request.user, code)
+    year = unit_year(unit)  # the current campaign year, read once for both sections
     current = queries.current_posts(unit.pk)
     # The page is counted first, then only its rows are read.
     past: Paginator[Any] = Paginator(range(queries.past_post_count(unit.pk)), PAST_POSTS_PER_PAGE)
@@ -68,8 +69,8 @@ def unit_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
             "current": current,
             "past": past_page,
             "can_edit": request.user.is_office,
-            "scores": unit_scores(unit),
-            "overdue": unit_overdue_remedies(unit),
+            "scores": unit_scores(unit, year),
+            "overdue": unit_overdue_remedies(unit, year),
         },
     )
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from sanhao.accounts.roles import is_office
+from sanhao.campaigns.access import get_year
 from sanhao.campaigns.models import CampaignYear
 from sanhao.rankings.models import SchemeVersion
 
@@ -18,23 +19,16 @@ def can_read_scheme(user: Any) -> bool:
     return is_office(user) or bool(getattr(user, "is_viewer", False))
 
 
-def _year(pk: int) -> CampaignYear:
-    try:
-        return CampaignYear.objects.get(pk=pk)
-    except CampaignYear.DoesNotExist:
-        raise Http404 from None
-
-
 def get_year_for_scheme_reader(user: Any, pk: int) -> CampaignYear:
     if not can_read_scheme(user):
         raise PermissionDenied
-    return _year(pk)
+    return get_year(pk)
 
 
 def get_year_for_scheme_office(user: Any, pk: int) -> CampaignYear:
     if not is_office(user):
         raise PermissionDenied
-    return _year(pk)
+    return get_year(pk)
 
 
 def get_scheme_version_for_user(user: Any, pk: int, number: int) -> SchemeVersion:

@@ -15,11 +15,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from sanhao.accounts.roles import require_office_actor
 from sanhao.audit.services import record
 from sanhao.campaigns.models import CampaignYear
 from sanhao.rankings.bridge import build_facts
 from sanhao.rankings.models import ScoreLine, ScoreRun
-from sanhao.rankings.services import SchemeProblems, _require_office, check_scheme, current_scheme
+from sanhao.rankings.services import SchemeProblems, check_scheme, current_scheme
 from sanhao.scoring import InvalidInput, loads_scheme, score
 from sanhao.scoring.report import to_document, to_json
 
@@ -29,7 +30,7 @@ def compute_scores(year: CampaignYear, *, actor: Any, today: dt.date | None = No
     """Run the engine on the year's facts as the database holds them and store the run:
     the facts, the engine's result document (its bytes), and one line per unit and per
     candidate for the pages. Refuses (FactsIncomplete) while a unit lacks a plan."""
-    _require_office(actor)
+    require_office_actor(actor)
     version = current_scheme(year)
     scheme = check_scheme(version.source)
     facts = build_facts(year, scheme, today=today)

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sanhao.campaigns.access import current_campaign
+from sanhao.campaigns.models import CampaignYear
 from sanhao.orgs.models import Unit
 from sanhao.rankings.runs import latest_run, unit_lines
 
@@ -33,11 +34,16 @@ def _points(value: Any) -> str:
         return "—"
 
 
-def unit_scores(unit: Unit) -> dict[str, Any] | None:
-    """The unit's K and its breakdown, and its candidates' K, from the newest run of the
-    current campaign year; None before the first run. Three queries whatever the size."""
+def unit_year(unit: Unit) -> CampaignYear | None:
+    """The current campaign year, if it is the unit's district's."""
     year = current_campaign()
-    if year is None or year.district_id != unit.district_id:
+    return year if year is not None and year.district_id == unit.district_id else None
+
+
+def unit_scores(unit: Unit, year: CampaignYear | None) -> dict[str, Any] | None:
+    """The unit's K and its breakdown, and its candidates' K, from the year's newest run;
+    None before the first run. Two queries whatever the size."""
+    if year is None:
         return None
     run = latest_run(year)
     if run is None:
@@ -89,12 +95,8 @@ def unit_scores(unit: Unit) -> dict[str, Any] | None:
     }  # fmt: skip
 
 
-def unit_overdue_remedies(unit: Unit) -> list[Any]:
-    """The unit's remedies still open after their due date, in the current campaign year
-    (one query)."""
+def unit_overdue_remedies(unit: Unit, year: CampaignYear | None) -> list[Any]:
+    """The unit's remedies of the year still open after their due date (one query)."""
     from sanhao.checks.services import overdue_remedies
 
-    year = current_campaign()
-    if year is None or year.district_id != unit.district_id:
-        return []
-    return overdue_remedies(year, [unit])
+    return [] if year is None else overdue_remedies(year, [unit])

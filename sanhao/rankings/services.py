@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from sanhao.accounts.roles import is_office
+from sanhao.accounts.roles import require_office_actor
 from sanhao.audit.services import record
 from sanhao.campaigns.models import PHASE_ORDER, CampaignYear, Phase
 from sanhao.lib.errors import DomainError
@@ -39,11 +39,6 @@ class SchemeProblems(DomainError):
             % {"n": n}
         )
         self.problems = problems
-
-
-def _require_office(actor: Any) -> None:
-    if not is_office(actor):
-        raise DomainError(_("Only the campaign office can do this."))
 
 
 def check_scheme(source_text: str) -> Scheme:
@@ -132,7 +127,7 @@ def save_scheme_version(
     year: CampaignYear, source_text: str, *, reason: str, actor: Any
 ) -> SchemeVersion:
     """A new version of the year's scheme, checked by the engine; nothing else changes."""
-    _require_office(actor)
+    require_office_actor(actor)
     reason = reason.strip()
     scheme = check_scheme(source_text)
     year = CampaignYear.objects.select_for_update().get(pk=year.pk)

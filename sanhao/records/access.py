@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from sanhao.accounts.roles import is_office
+from sanhao.campaigns.access import get_year
 from sanhao.campaigns.models import CampaignYear
 from sanhao.orgs import access as org_access
 from sanhao.orgs.models import Unit
@@ -24,18 +25,11 @@ def can_read_grid(user: Any) -> bool:
     return is_office(user) or bool(getattr(user, "is_viewer", False))
 
 
-def _year(pk: int) -> CampaignYear:
-    try:
-        return CampaignYear.objects.select_related("district").get(pk=pk)
-    except CampaignYear.DoesNotExist:
-        raise Http404 from None
-
-
 def get_unit_records_for_user(user: Any, pk: int, code: str) -> tuple[CampaignYear, Unit]:
     """The year and the unit whose records the user may read."""
     org_access.require_roster_reader(user)
     unit = org_access.get_unit_for_user(user, code)
-    year = _year(pk)
+    year = get_year(pk)
     if unit.district_id != year.district_id:
         raise Http404
     return year, unit
@@ -64,4 +58,4 @@ def get_attachment_for_user(user: Any, pk: int, code: str, file_pk: int) -> Reco
 def get_year_for_grid(user: Any, pk: int) -> CampaignYear:
     if not can_read_grid(user):
         raise PermissionDenied
-    return _year(pk)
+    return get_year(pk)

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sanhao.accounts.roles import is_office
+from sanhao.accounts.roles import is_office, require_office_actor
 from sanhao.audit.services import record
 from sanhao.campaigns.models import CampaignYear
 from sanhao.lib.errors import DomainError
@@ -159,8 +159,7 @@ def _text(value: Decimal | None) -> str | None:
 
 @transaction.atomic
 def lock_month(year: CampaignYear, month: int, *, actor: Any) -> MonthLock:
-    if not is_office(actor):
-        raise DomainError(_("Only the campaign office can do this."))
+    require_office_actor(actor)
     if not 1 <= month <= 12:
         raise DomainError(_("An actual needs a month from 1 to 12."))
     if MonthLock.objects.filter(year=year, month=month).exists():
@@ -175,8 +174,7 @@ def lock_month(year: CampaignYear, month: int, *, actor: Any) -> MonthLock:
 @transaction.atomic
 def set_oversight(year: CampaignYear, post: Post, indicators: list[str], *, actor: Any) -> None:
     """The indicators a deputy's post oversees in the year (replacing the earlier set)."""
-    if not is_office(actor):
-        raise DomainError(_("Only the campaign office can do this."))
+    require_office_actor(actor)
     if post.role != Role.DEPUTY:
         raise DomainError(_("Only a deputy's post oversees indicators."))
     known = {i.id for i in indicators_of(year)}
