@@ -71,3 +71,8 @@ class CampaignYear(models.Model):
     @property
     def phase_index(self) -> int:
         return PHASE_ORDER.index(self.phase)
+
+    @property
+    def closed_to_liaisons(self) -> bool:
+        """From the evaluation on, the year's record is written by the office alone."""
+        return self.phase_index >= PHASE_ORDER.index(Phase.EVALUATION)

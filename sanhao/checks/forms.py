@@ -39,6 +39,10 @@ class SpotCheckForm(forms.Form):
         present.queryset = units
 
 
+class SpotCheckCorrectionForm(SpotCheckForm):
+    reason = forms.CharField(label=_("reason for the correction"), max_length=200)
+
+
 class ShortfallForm(forms.Form):
     post = PostChoiceField(label=_("person"), queryset=Post.objects.none())
     text = forms.CharField(label=_("shortfall"), max_length=500)

@@ -10,6 +10,11 @@ urlpatterns = [
         views.add_shortfall,
         name="add_shortfall",
     ),
+    path(
+        "years/<int:pk>/checks/<int:check_pk>/correct/",
+        views.correct_spot_check,
+        name="correct",
+    ),
     path("years/<int:pk>/remedies/overdue/", views.overdue, name="overdue"),
     path(
         "years/<int:pk>/remedies/<int:remedy_pk>/update/", views.update_remedy, name="update_remedy"

@@ -18,7 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sanhao.accounts.http import AuthenticatedRequest
 from sanhao.accounts.roles import is_office
 from sanhao.checks import access, services
-from sanhao.checks.forms import RemedyUpdateForm, ShortfallForm, SpotCheckForm
+from sanhao.checks.forms import (
+    RemedyUpdateForm,
+    ShortfallForm,
+    SpotCheckCorrectionForm,
+    SpotCheckForm,
+)
 from sanhao.checks.models import RemedyStatus, RemedyUpdate, Shortfall
 from sanhao.lib.errors import DomainError
 from sanhao.orgs.models import Post
@@ -76,7 +81,7 @@ def check_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         remedy = shortfall.remedy
         history = updates.get(remedy.pk, [])
         status = history[-1].status if history else RemedyStatus.OPEN
-        allowed = services.allowed_statuses(user, remedy, status)
+        allowed = services.allowed_statuses(user, remedy, status, year=year)
         found.setdefault(shortfall.spot_check_id, []).append({
             "shortfall": shortfall, "remedy": remedy, "updates": history,
             "status": RemedyStatus(status).label, "open": status == RemedyStatus.OPEN,
@@ -127,6 +132,37 @@ def add_shortfall(request: AuthenticatedRequest, pk: int, check_pk: int) -> Http
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def correct_spot_check(request: AuthenticatedRequest, pk: int, check_pk: int) -> HttpResponse:
+    """The office corrects a spot check: a new row in its place, with the reason."""
+    year, units = access.get_year_for_user(request.user, pk)
+    check = access.get_spot_check_for_office(request.user, year, check_pk)
+    newer = services.current_spot_checks(year)
+    if all(c.pk != check.pk for c in newer):
+        messages.error(request, _("This spot check was already corrected: correct its correction."))
+        return redirect("checks:list", pk=year.pk)
+    indicators = [(i.id, i.name) for i in indicators_of(year)]
+    initial = {"held_on": check.held_on, "title": check.title, "indicators": check.indicators,
+               "units": list(check.units.all()), "minutes": check.minutes}  # fmt: skip
+    form = SpotCheckCorrectionForm(request.POST or None, initial=initial,
+                                   units=units.order_by("order", "code"), indicators=indicators)  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.correct_spot_check(
+                check, reason=data["reason"], held_on=data["held_on"], title=data["title"],
+                indicators=data["indicators"], units=data["units"], minutes=data["minutes"],
+                actor=request.user,
+            )  # fmt: skip
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Spot check corrected."))
+            return redirect("checks:list", pk=year.pk)
+    return render(request, "checks/correct.html", {"year": year, "check": check, "form": form})
+
+
+@login_required
 @require_GET
 def overdue(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -145,7 +181,7 @@ def update_remedy(request: AuthenticatedRequest, pk: int, remedy_pk: int) -> Htt
     user = request.user
     year, _units = access.get_year_for_user(user, pk)
     remedy = access.get_remedy_for_writer(user, year, remedy_pk)
-    statuses = [(s, s) for s in services.allowed_statuses(user, remedy)]
+    statuses = [(s, s) for s in services.allowed_statuses(user, remedy, year=year)]
     form = RemedyUpdateForm(request.POST, statuses=statuses)
     if not form.is_valid():
         messages.error(request, _("The update was not saved: %(problems)s")

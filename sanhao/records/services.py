@@ -24,14 +24,15 @@ from django.utils.translation import gettext as _
 
 from sanhao.accounts.roles import is_office
 from sanhao.audit.services import record as audit
-from sanhao.campaigns.models import PHASE_ORDER, CampaignYear, Phase
+from sanhao.campaigns.models import CampaignYear
 from sanhao.lib.errors import DomainError
 from sanhao.orgs.models import Post, Unit
 from sanhao.rankings.services import check_scheme, current_scheme
 from sanhao.records.files import detect_kind, safe_name
 from sanhao.records.models import ProcessRecord, RecordAttachment
-from sanhao.records.periods import is_on_time
+from sanhao.records.periods import is_on_time, period_span
 from sanhao.scoring.scheme import RecordType
+from sanhao.targets.services import locked_months
 
 TOPIC_MAX = 200
 TEXT_MAX = 2000
@@ -49,7 +50,7 @@ def monthly(record_type: RecordType) -> bool:
 
 def is_liaison_closed(year: CampaignYear) -> bool:
     """From the evaluation on, only the office writes records."""
-    return year.phase_index >= PHASE_ORDER.index(Phase.EVALUATION)
+    return year.closed_to_liaisons
 
 
 def can_write_records(actor: Any, year: CampaignYear, unit: Unit) -> bool:
@@ -72,6 +73,24 @@ def _require_writer(actor: Any, year: CampaignYear, unit: Unit) -> None:
             _(
                 "The year has reached the evaluation: ask the campaign office to enter or correct records."
             )
+        )
+
+
+def closed_months_for(actor: Any, year: CampaignYear) -> set[int]:
+    """The months whose records `actor` may no longer write: none for the office."""
+    return set() if is_office(actor) else locked_months(year)
+
+
+def _require_open_period(
+    actor: Any, year: CampaignYear, record_type: RecordType, period: int
+) -> None:
+    """A liaison writes a period's record until the office locks the month it ends in
+    (`sanhao.targets`' month lock, the same one as for the actuals)."""
+    month = period_span(year.year, period, record_type.expected)[1].month
+    if month in closed_months_for(actor, year):
+        raise DomainError(
+            _("Month %(m)s is locked: ask the campaign office to enter or correct its records.")
+            % {"m": month}
         )
 
 
@@ -211,6 +230,7 @@ def add_record(
 ) -> ProcessRecord:
     _require_writer(actor, year, unit)
     record_type = _check(year, unit, type, period, held_on)
+    _require_open_period(actor, year, record_type, period)
     topic = _clean(topic, TOPIC_MAX)
     if not topic:
         raise DomainError(_("A record needs its topic."))
@@ -245,6 +265,8 @@ def correct_record(
     _require_writer(actor, year, unit)
     period = rec.period if period is None else period
     record_type = _check(year, unit, rec.type, period, held_on)
+    for touched in {rec.period, period}:
+        _require_open_period(actor, year, record_type, touched)
     reason = " ".join((reason or "").split())[:REASON_MAX]
     if not reason:
         raise DomainError(_("A correction needs a reason."))
@@ -298,6 +320,9 @@ def attach_file(rec: ProcessRecord, uploaded: Any, *, actor: Any) -> RecordAttac
     """Keep an uploaded file with the record: its type told by its content, its size
     limited, stored under a random name. Nothing is stored when it is refused."""
     _require_writer(actor, rec.year, rec.unit)
+    types = {t.type: t for t in record_types_of(rec.year)}
+    if rec.type in types:
+        _require_open_period(actor, rec.year, types[rec.type], rec.period)
     if ProcessRecord.objects.filter(supersedes=rec).exists():
         raise DomainError(_("This record has been corrected already: attach to the newer one."))
     limit = max_file_bytes()

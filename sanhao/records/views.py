@@ -26,7 +26,7 @@ from sanhao.records import access, services
 from sanhao.records.files import CONTENT_TYPES
 from sanhao.records.forms import AttachmentForm, RecordForm
 from sanhao.records.models import ProcessRecord, RecordAttachment
-from sanhao.records.periods import is_on_time, is_over
+from sanhao.records.periods import is_on_time, is_over, period_span
 
 _CODE = "__code__"
 ON_TIME, LATE, MISSING, OPEN = "ok", "late", "missing", "open"
@@ -96,12 +96,14 @@ def unit_records(request: AuthenticatedRequest, pk: int, code: str) -> HttpRespo
             else:
                 return redirect(_records_url(year, unit))
     today = timezone.localdate()
+    closed = services.closed_months_for(user, year) if can_write else set()
     sections = []
     for record_type in types:
         rows = []
         for period in range(1, record_type.expected + 1):
             rec = by_key.get((record_type.type, period))
-            rows.append({"period": period, "record": rec,
+            last = period_span(year.year, period, record_type.expected)[1]
+            rows.append({"period": period, "record": rec, "locked": last.month in closed,
                          "mark": _mark(rec, year.year, period, record_type.expected, today),
                          "files": files.get(rec.pk, []) if rec else []})  # fmt: skip
         sections.append({"type": record_type, "monthly": services.monthly(record_type),

@@ -52,6 +52,7 @@ VIEWS = {
     "records:grid": ("get", SCHEME_READERS, {"pk": "campaign"}),
     "checks:list": ("get", READERS, {"pk": "campaign"}),
     "checks:add_shortfall": ("post", OFFICE, {"pk": "campaign", "check_pk": "A"}),
+    "checks:correct": ("get", OFFICE, {"pk": "campaign", "check_pk": "A"}),
     "checks:overdue": ("get", READERS, {"pk": "campaign"}),
     "checks:update_remedy": ("post", {"office", "liaison_a"}, {"pk": "campaign", "remedy_pk": "A"}),
 }

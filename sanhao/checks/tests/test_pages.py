@@ -140,3 +140,39 @@ def test_the_overdue_list_shows_open_remedies_past_due(world):
 def test_the_home_page_links_to_the_spot_checks_for_readers(world, who):
     body = world.client_for(getattr(world, who)).get(reverse("home")).content.decode()
     assert (url(world) in body and "点调会与补短" in body) == (who != "judge")
+
+
+def test_the_office_corrects_a_spot_check_through_its_page(world):
+    check = spot_check(world)
+    shortfall(world, check, text="甲镇的短板")
+    client = world.client_for(world.office)
+    correct = url(world, "checks:correct", check_pk=check.pk)
+    assert "更正这次点调会" in client.get(url(world)).content.decode()
+    form = client.get(correct).content.decode()
+    assert "上半年点调会" in form and "逐镇点评" in form
+    data = {"held_on": "2026-05-21", "title": "上半年点调会（更正）", "indicators": ["sales"],
+            "units": [world.a.pk, world.b.pk], "minutes": "逐镇点评", "reason": ""}  # fmt: skip
+    refused = client.post(correct, data)
+    assert refused.status_code == 200 and SpotCheck.objects.count() == 1
+    # Dropping a unit whose shortfalls were found is refused, nothing saved.
+    dropped = client.post(correct, {**data, "units": [world.b.pk], "reason": "日期写错"})
+    assert "必须" in dropped.content.decode() and SpotCheck.objects.count() == 1
+    assert client.post(correct, {**data, "reason": "日期写错"}).status_code == 302
+    new = SpotCheck.objects.get(supersedes=check)
+    assert (new.held_on, new.title, new.reason) == (
+        dt.date(2026, 5, 21),
+        "上半年点调会（更正）",
+        "日期写错",
+    )
+    page = client.get(url(world)).content.decode()
+    assert "上半年点调会（更正）" in page and "甲镇的短板" in page
+    # The old row is no longer the current one: its page sends back with a message.
+    assert client.get(correct).status_code == 302
+
+
+@pytest.mark.parametrize("who", ["viewer", "liaison_a", "judge"])
+def test_only_the_office_corrects_a_spot_check(world, who):
+    check = spot_check(world)
+    client = world.client_for(getattr(world, who))
+    assert client.get(url(world, "checks:correct", check_pk=check.pk)).status_code == 403
+    assert client.post(url(world, "checks:correct", check_pk=check.pk), {}).status_code == 403

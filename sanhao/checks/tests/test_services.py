@@ -204,3 +204,17 @@ def test_it_computes_the_overdue_remedies(world):
     assert overdue_remedies(world.campaign, [world.a], today=TODAY) == [late]
     assert due_today not in overdue_remedies(world.campaign, today=TODAY)
     assert overdue_remedies(world.campaign, today=dt.date(2026, 6, 1)) == []
+
+
+def test_the_liaison_stops_updating_remedies_when_the_evaluation_begins(world):
+    """The evaluation reads the record of the year: from then on only the office adds to it."""
+    from sanhao.campaigns.models import Phase
+
+    remedy = shortfall(world).remedy
+    world.campaign.phase = Phase.EVALUATION
+    world.campaign.save()
+    assert allowed_statuses(world.liaison_a, remedy) == []
+    with pytest.raises(DomainError, match="评估"):
+        update_remedy(remedy, status="done", note="已完成", actor=world.liaison_a)
+    update_remedy(remedy, status="done", note="专班核实已完成", actor=world.office)
+    assert RemedyUpdate.objects.get().created_by == world.office

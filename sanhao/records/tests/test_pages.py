@@ -57,6 +57,22 @@ def test_it_adds_and_corrects_a_record_through_the_form(world):
     assert ProcessRecord.objects.filter(superseded_by__isnull=True).get().topic == "三月学习（改）"
 
 
+def test_it_tells_the_liaison_a_month_is_locked_and_saves_nothing(world):
+    from sanhao.targets.services import lock_month
+
+    march = add(world, period=3)
+    lock_month(world.campaign, 3, actor=world.office)
+    client = world.client_for(world.liaison_a)
+    page = client.get(unit_url(world)).content.decode()
+    assert "本月已锁定" in page
+    data = {"type": "study", "period": "3", "held_on": "2026-03-05", "topic": "三月学习（改）",
+            "text": "", "record": march.pk, "reason": "补记"}  # fmt: skip
+    answer = client.post(unit_url(world), data).content.decode()
+    assert "3 月已锁定" in answer
+    assert ProcessRecord.objects.count() == 1
+    assert "本月已锁定" not in world.client_for(world.office).get(unit_url(world)).content.decode()
+
+
 def test_it_refuses_a_viewer_to_post(world):
     assert world.client_for(world.viewer).post(unit_url(world), {}).status_code == 403
 

@@ -116,3 +116,26 @@ def test_it_splits_a_year_evenly_when_the_count_does_not_divide_twelve():
     spans = [period_span(2026, p, 5) for p in range(1, 6)]
     assert spans[0][0] == dt.date(2026, 1, 1) and spans[-1][1] == dt.date(2026, 12, 31)
     assert all(b[0] - a[1] == dt.timedelta(days=1) for a, b in itertools.pairwise(spans))
+
+
+def test_it_closes_a_locked_month_to_the_liaison_and_leaves_it_to_the_office(world):
+    """A liaison enters and corrects a month's records until the office locks the month."""
+    from sanhao.targets.services import lock_month
+
+    march = add(world, period=3)
+    lock_month(world.campaign, 3, actor=world.office)
+    lock_month(world.campaign, 4, actor=world.office)
+    with pytest.raises(DomainError, match="3 月已锁定"):
+        correct_record(march, held_on=march.held_on, topic="改", attendance=everyone(world.a),
+                       reason="主题写错", actor=world.liaison_a)  # fmt: skip
+    with pytest.raises(DomainError, match="4 月已锁定"):
+        add(world, period=4)
+    # Moving a record out of an open month into a locked one is refused too.
+    may = add(world, period=5)
+    with pytest.raises(DomainError, match="4 月已锁定"):
+        correct_record(may, period=4, held_on=dt.date(2026, 4, 20), topic="改",
+                       attendance=everyone(world.a), reason="期次写错", actor=world.liaison_a)  # fmt: skip
+    late = add(world, period=4, actor=world.office)
+    fixed = correct_record(march, held_on=march.held_on, topic="改", attendance=everyone(world.a),
+                           reason="主题写错", actor=world.office)  # fmt: skip
+    assert late.created_by == world.office and fixed.supersedes == march
