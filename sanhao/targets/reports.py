@@ -158,6 +158,25 @@ class Cell:
     def month_texts(self) -> list[str]:
         return [number_text(self.months.get(m)) for m in MONTHS]
 
+    def expected(self, month: int) -> Decimal | None:
+        """What the plan asks by the end of `month`: plan × month / 12, as the pace reads it."""
+        if self.plan is None:
+            return None
+        return (self.plan * month / 12).quantize(Decimal("0.01"))
+
+    def expected_texts(self) -> list[str]:
+        return [number_text(self.expected(m)) for m in MONTHS]
+
+    def chart(self) -> dict[str, object]:
+        """The line chart's data (`static/sanhao/charts.js`): the same numbers as the table,
+        as text so that no float rounds them; None where nothing is reported."""
+        return {
+            "name": self.indicator.name,
+            "actual": [number_text(self.months[m]) if m in self.months else None for m in MONTHS],
+            "expected": [number_text(e) if (e := self.expected(m)) is not None else None
+                         for m in MONTHS],
+        }  # fmt: skip
+
 
 def cells(
     indicators: Iterable[Indicator], figures: dict[tuple, Decimal], unit_ids: Iterable[int]

@@ -143,6 +143,12 @@ def unit_figures(request: AuthenticatedRequest, pk: int, code: str) -> HttpRespo
             "year": year,
             "unit": unit,
             "cells": cells,
+            "charts": {
+                "months": [str(label) for _m, label in month_choices()],
+                "actual": _("actual to date"),
+                "expected": _("expected by the plan"),
+                "indicators": [cell.chart() for cell in cells],
+            },
             "months": _month_heads(locked),
             "month": month,
             "month_locked": month in locked,

@@ -100,6 +100,24 @@ def test_it_shows_the_month_by_month_table_with_the_locked_months(world):
     assert 'class="locked">2月' not in body
 
 
+def test_the_chart_carries_the_tables_numbers_as_text(world):
+    import json
+
+    enter_figures(world.campaign, world.a, [Entry("sales", "plan", 0, "120"),
+                  Entry("sales", "actual", 1, "12.5"), Entry("sales", "actual", 3, "31")],
+                  actor=world.office)  # fmt: skip
+    body = world.client_for(world.liaison_a).get(figures_url(world)).content.decode()
+    data = json.loads(re.search(r'<script id="figure-chart-data" type="application/json">(.*?)</script>',
+                                body, re.S).group(1))  # fmt: skip
+    sales = next(i for i in data["indicators"] if i["name"] == "开票销售")
+    assert sales["actual"][:4] == ["12.5", None, "31", None]  # a month not reported is a gap
+    assert sales["expected"][:3] == ["10", "20", "30"]  # 120 × m / 12
+    assert data["months"][0] == "1月" and data["expected"] == "按进度应完成"
+    # The same numbers in the table: the expected row below the indicator's actuals.
+    assert "按进度应完成" in body and "<small>30</small>" in body
+    assert "sanhao/charts" in body and "vendor/echarts" in body
+
+
 def test_it_reads_a_units_page_in_the_same_number_of_queries_for_13_and_130_units(world):
     client = world.client_for(world.office)
     grow(world, 13, 3)
