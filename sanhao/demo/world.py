@@ -24,6 +24,7 @@ from sanhao.orgs import services
 from sanhao.orgs.models import District, Person, Post, Role, Unit
 from sanhao.rankings.runs import compute_scores
 from sanhao.records.demo import seed_records
+from sanhao.targets.demo import seed_pledges
 from sanhao.targets.services import Entry, enter_figures, indicators_of, set_oversight
 
 DEMO_PASSWORD = "sanhao-demo"
@@ -169,6 +170,7 @@ def seed_demo() -> District:
     seed_records(campaign, units, rng, office)
     _seed_events(campaign, units, office)
     seed_checks(campaign, units, office)
+    seed_pledges(campaign, units, office)
     compute_scores(campaign, actor=office, today=FIGURES_TO)
     assert User.objects.filter(is_demo=True).count() == len(demo_logins())
     return district

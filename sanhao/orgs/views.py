@@ -66,6 +66,7 @@ def unit_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
         "orgs/unit_detail.html",
         {
             "unit": unit,
+            "year": year,
             "current": current,
             "past": past_page,
             "can_edit": request.user.is_office,

@@ -18,6 +18,7 @@ from sanhao.campaigns.access import get_year
 from sanhao.campaigns.models import CampaignYear
 from sanhao.orgs import access as org_access
 from sanhao.orgs.models import Post, Role, Unit
+from sanhao.targets.models import Pledge
 
 
 def can_read_district_table(user: Any) -> bool:
@@ -55,3 +56,12 @@ def get_deputy_post_for_office(user: Any, pk: int, post_pk: int) -> tuple[Campai
     except Post.DoesNotExist:
         raise Http404 from None
     return year, post
+
+
+def get_pledge(year: CampaignYear, unit: Unit, pledge_pk: int) -> Pledge:
+    try:
+        return Pledge.objects.select_related("year", "unit", "post__person").get(
+            pk=pledge_pk, year=year, unit=unit
+        )
+    except Pledge.DoesNotExist:
+        raise Http404 from None

@@ -146,3 +146,32 @@ class OversightForm(forms.Form):
         field = self.fields["indicators"]
         assert isinstance(field, forms.MultipleChoiceField)
         field.choices = [(i.id, i.name) for i in indicators]
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.person.name}（{obj.title}）"
+
+
+class PledgeForm(forms.Form):
+    post = MemberChoiceField(
+        label=_("who pledges"),
+        queryset=None,
+        required=False,
+        empty_label=_("— the team as a whole —"),
+    )
+    text = forms.CharField(
+        label=_("pledge"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, team: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["post"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = team
+
+
+class PledgeChangeForm(forms.Form):
+    action = forms.ChoiceField(choices=[("correct", _("correct")), ("withdraw", _("withdraw"))])
+    text = forms.CharField(label=_("pledge"), max_length=500, required=False)
+    reason = forms.CharField(label=_("reason"), max_length=200)

@@ -128,3 +128,68 @@ class Oversight(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post} · {self.indicator}"
+
+
+class Pledge(AppendOnlyModel):
+    """What a team member (or the team as a whole) publicly pledges for the year (比担当).
+
+    Rows are never changed: a correction is a new row that `supersedes` the pledge, with
+    its reason; a withdrawal is such a row marked `withdrawn`. The current pledges are the
+    rows nobody supersedes that are not withdrawals.
+    """
+
+    year = models.ForeignKey(
+        CampaignYear, on_delete=models.PROTECT, related_name="pledges", verbose_name=_("year")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="pledges", verbose_name=_("unit")
+    )
+    post = models.ForeignKey(
+        Post,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pledges",
+        verbose_name=_("team member"),
+        help_text=_("Empty: a pledge of the team as a whole."),
+    )
+    text = models.CharField(max_length=500, verbose_name=_("pledge"))
+    supersedes = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+        verbose_name=_("corrects"),
+    )
+    withdrawn = models.BooleanField(default=False, verbose_name=_("withdrawn"))
+    reason = models.CharField(max_length=200, blank=True, verbose_name=_("reason"))
+    created = models.DateTimeField(verbose_name=_("time"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+
+    class Meta:
+        ordering = ["year", "unit", "id"]
+        verbose_name = _("pledge")
+        verbose_name_plural = _("pledges")
+        indexes = [models.Index(fields=["year", "unit"], name="pledge_year_unit_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(supersedes__isnull=True) | ~Q(reason=""),
+                name="pledge_correction_has_reason",
+                violation_error_message=_("A correction needs a reason."),
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn=False) | Q(supersedes__isnull=False),
+                name="pledge_withdrawal_names_its_pledge",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year_id}: {self.text[:40]}"

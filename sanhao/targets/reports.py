@@ -150,6 +150,11 @@ class Cell:
         return percent_text(self.growth)
 
     @property
+    def planned_growth_text(self) -> str:
+        """The growth the plan itself sets over the prior year (a published target)."""
+        return percent_text(growth(self.indicator, self.prior, self.plan))
+
+    @property
     def expected_text(self) -> str:
         if self.latest_month is None:
             return ""

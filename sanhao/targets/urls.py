@@ -7,5 +7,11 @@ urlpatterns = [
     path("years/<int:pk>/figures/", views.district_figures, name="district_figures"),
     path("years/<int:pk>/figures/lock/", views.lock_month, name="lock_month"),
     path("years/<int:pk>/units/<slug:code>/figures/", views.unit_figures, name="unit_figures"),
+    path("years/<int:pk>/units/<slug:code>/pledges/", views.unit_pledges, name="pledges"),
+    path(
+        "years/<int:pk>/units/<slug:code>/pledges/<int:pledge_pk>/",
+        views.change_pledge,
+        name="change_pledge",
+    ),
     path("years/<int:pk>/posts/<int:post_pk>/oversight/", views.oversight, name="oversight"),
 ]

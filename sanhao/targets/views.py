@@ -28,7 +28,15 @@ from sanhao.lib.errors import DomainError
 from sanhao.orgs.models import Post, Role, Unit
 from sanhao.scoring.scheme import Indicator
 from sanhao.targets import access, reports, services
-from sanhao.targets.forms import FiguresForm, MonthLockForm, OversightForm, month_choices
+from sanhao.targets import pledges as pledge_services
+from sanhao.targets.forms import (
+    FiguresForm,
+    MonthLockForm,
+    OversightForm,
+    PledgeChangeForm,
+    PledgeForm,
+    month_choices,
+)
 from sanhao.targets.models import MonthLock, Oversight
 
 _CODE = "__code__"
@@ -225,3 +233,75 @@ def oversight(request: AuthenticatedRequest, pk: int, post_pk: int) -> HttpRespo
                 _("The indicators %(name)s oversees are saved.") % {"name": post.person.name},
             )
     return redirect(_figures_url(year, post.unit))
+
+
+def _pledges_url(year: CampaignYear, unit: Unit) -> str:
+    return reverse("targets:pledges", kwargs={"pk": year.pk, "code": unit.code})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_pledges(request: AuthenticatedRequest, pk: int, code: str) -> HttpResponse:
+    """A unit's published targets (晒目标) and its team's pledges (比担当)."""
+    user = request.user
+    year, unit = access.get_unit_figures_for_user(user, pk, code)
+    can_write = pledge_services.can_write_pledges(user, year, unit)
+    if request.method == "POST" and not can_write:
+        raise PermissionDenied
+    form = None
+    if can_write:
+        form = PledgeForm(request.POST or None, team=pledge_services.team_of_year(year, unit))
+        if request.method == "POST" and form.is_valid():
+            try:
+                pledge_services.add_pledge(year, unit, post=form.cleaned_data["post"],
+                                           text=form.cleaned_data["text"], actor=user)  # fmt: skip
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Pledge published."))
+                return redirect(_pledges_url(year, unit))
+    indicators = services.indicators_of(year)
+    figures = services.current_figures(year, [unit])
+    targets = reports.cells(indicators, figures, [unit.pk])[unit.pk]
+    return render(
+        request,
+        "targets/pledges.html",
+        {
+            "year": year,
+            "unit": unit,
+            "targets": targets,
+            "pledges": pledge_services.current_pledges(year, unit),
+            "form": form,
+            "can_write": can_write,
+        },
+    )
+
+
+@login_required
+@require_POST
+def change_pledge(
+    request: AuthenticatedRequest, pk: int, code: str, pledge_pk: int
+) -> HttpResponse:
+    user = request.user
+    year, unit = access.get_unit_figures_for_user(user, pk, code)
+    if not pledge_services.can_write_pledges(user, year, unit):
+        raise PermissionDenied
+    pledge = access.get_pledge(year, unit, pledge_pk)
+    form = PledgeChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("Nothing changed: a correction or a withdrawal needs its reason.")
+        )
+        return redirect(_pledges_url(year, unit))
+    data = form.cleaned_data
+    try:
+        if data["action"] == "withdraw":
+            pledge_services.withdraw_pledge(pledge, reason=data["reason"], actor=user)
+            messages.success(request, _("Pledge withdrawn."))
+        else:
+            pledge_services.correct_pledge(pledge, text=data["text"], reason=data["reason"],
+                                           actor=user)  # fmt: skip
+            messages.success(request, _("Pledge corrected."))
+    except DomainError as error:
+        messages.error(request, _("Nothing changed: %(problem)s") % {"problem": error.message})
+    return redirect(_pledges_url(year, unit))

@@ -45,6 +45,12 @@ VIEWS = {
     "targets:unit_figures": ("get", READERS, {"pk": "campaign", "code": "A"}),
     "targets:district_figures": ("get", SCHEME_READERS, {"pk": "campaign"}),
     "targets:lock_month": ("post", OFFICE, {"pk": "campaign"}),
+    "targets:pledges": ("get", READERS, {"pk": "campaign", "code": "A"}),
+    "targets:change_pledge": (
+        "post",
+        {"office", "liaison_a"},
+        {"pk": "campaign", "code": "A", "pledge_pk": "A"},
+    ),
     "targets:oversight": ("post", OFFICE, {"pk": "campaign", "post_pk": "A"}),
     "records:unit_records": ("get", READERS, {"pk": "campaign", "code": "A"}),
     "records:attach": ("post", {"office", "liaison_a"}, {"pk": "campaign", "code": "A"}),
@@ -130,6 +136,16 @@ def _remedy(world, unit):
                          actor=world.office).remedy  # fmt: skip
 
 
+def _pledge(world, unit) -> int:
+    """A pledge of the unit's team (made once per unit)."""
+    from sanhao.targets.models import Pledge
+    from sanhao.targets.pledges import add_pledge
+
+    kept = Pledge.objects.filter(unit=unit).first()
+    return (kept or add_pledge(world.campaign, unit, post=None, text=f"{unit.name}的承诺",
+                               actor=world.office)).pk  # fmt: skip
+
+
 def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
     """URL parameters from town A's or B's objects, or from one post and its unit."""
     if isinstance(unit, Post):
@@ -147,6 +163,8 @@ def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
     }
     if "file_pk" in spec:
         values["file_pk"] = _attachment(world, team)
+    if "pledge_pk" in spec:
+        values["pledge_pk"] = _pledge(world, team)
     if "check_pk" in spec or "remedy_pk" in spec:
         remedy = _remedy(world, team)
         values["remedy_pk"], values["check_pk"] = remedy.pk, remedy.shortfall.spot_check_id
@@ -218,6 +236,7 @@ def test_it_never_shows_another_unit_to_a_liaison_on_any_url(world, transferred)
             "file_pk",
             "check_pk",
             "remedy_pk",
+            "pledge_pk",
         }
         assert not unknown, f"teach this test the URL parameter(s) {unknown} of {name}"
         for objects in ("B", transferred):
