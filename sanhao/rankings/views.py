@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sanhao.accounts.http import AuthenticatedRequest
 from sanhao.lib.errors import DomainError
 from sanhao.orgs.models import Unit
-from sanhao.rankings import access, runs, services
+from sanhao.rankings import access, runs, selectors, services
 from sanhao.rankings.forms import MAX_SCHEME_KB, SchemeForm
 from sanhao.rankings.models import SchemeVersion, ScoreLine
 from sanhao.scoring import Scheme
@@ -203,8 +203,15 @@ def scores(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             )
             if not line.candidate:
                 entry["k"] = line.k
+                entry["own"] = line.document
+                entry["breakdown"] = selectors.unit_breakdown(line.document)
             elif line.category == "deputy":
-                entry["deputies"].append({"name": line.document.get("name", ""), "k": line.k})
+                entry.setdefault("lines", []).append(line)
+        for entry in by_unit.values():
+            own = entry.get("own")
+            if own is not None:
+                entry["deputies"] = [selectors.candidate_breakdown(line, own)
+                                     for line in entry.pop("lines", [])]  # fmt: skip
         rows = sorted(by_unit.values(), key=lambda r: (-(r.get("k") or 0), r["code"]))
     return render(
         request,

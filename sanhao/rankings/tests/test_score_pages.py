@@ -67,3 +67,30 @@ def test_a_deputys_k_names_the_indicators_they_oversee(world):
     )
     assert "甲镇长（镇长）" in body and "分管指标（开票销售）和过程记录" in body
     assert "上年同期" in body and "100.0000" not in body  # amounts as clerks write them
+
+
+def test_every_k_of_the_overview_opens_its_breakdown_and_the_deputys_sum_checks(world):
+    import re
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from sanhao.orgs.tests.test_query_counts import grow, queries
+    from sanhao.targets.services import set_oversight
+
+    fill(world)
+    set_oversight(world.campaign, world.posts["A1"], ["sales"], actor=world.office)
+    client = world.client_for(world.office)
+    client.post(reverse("rankings:compute", args=[world.campaign.pk]))
+    url = reverse("rankings:scores", args=[world.campaign.pk])
+    body = client.get(url).content.decode()
+    assert body.count('<details class="k">') >= 2 + 2  # two units, their deputies
+    assert "开票销售" in body and "中心组月学 按时 0 次" in body
+    # The deputy's K as a person checking by hand reads it: 100 × (Σ s) / (Σ W) = K.
+    found = re.search(r"100 × \(([0-9.+ ]+)\) / \(([0-9.+ ]+)\) = ([0-9.]+)", body)
+    assert found, "the deputy's formula is on the page"
+    scores = sum(Decimal(x) for x in found.group(1).split(" + "))
+    points = sum(Decimal(x) for x in found.group(2).split(" + "))
+    k = (100 * scores / points).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert abs(k - Decimal(found.group(3))) <= Decimal("0.01")  # the parts are rounded to cents
+    small = queries(client, url)
+    grow(world, 13, 3)
+    assert queries(client, url) == small
