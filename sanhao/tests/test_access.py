@@ -58,8 +58,11 @@ VIEWS = {
     "deviations:raise": ("get", OFFICE, {"pk": "campaign"}),
     "deviations:detail": ("get", READERS, {"pk": "campaign", "deviation_pk": "A"}),
     "deviations:update": ("post", {"office", "liaison_a"}, {"pk": "campaign", "deviation_pk": "A"}),
-    "deviations:download": ("get", READERS,
-                            {"pk": "campaign", "deviation_pk": "A", "update_pk": "A"}),
+    "deviations:download": (
+        "get",
+        READERS,
+        {"pk": "campaign", "deviation_pk": "A", "update_pk": "A"},
+    ),
     "notices:list": ("get", set(ROLES), {}),
     "notices:read": ("post", set(ROLES), {}),
     "notices:sent": ("get", OFFICE, {}),
