@@ -46,7 +46,9 @@ def test_the_office_raises_a_deviation_from_a_supervision_record(world):
         "problem": "项目推进缓慢", "correction": "倒排工期", "deadline": "2026年7月",
     })  # fmt: skip
     found = Deviation.objects.get()
-    assert response.status_code == 302 and response["Location"] == url(world, "detail", deviation_pk=found.pk)
+    assert response.status_code == 302 and response["Location"] == url(
+        world, "detail", deviation_pk=found.pk
+    )
     assert found.record == meeting and found.deadline == dt.date(2026, 7, 1)
 
 

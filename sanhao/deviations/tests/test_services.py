@@ -86,7 +86,9 @@ def test_the_liaison_notes_and_closes_with_evidence_the_office_drops_and_reopens
     assert services.status_of(found) == "dropped"
     with pytest.raises(DomainError, match="不能改为"):
         services.update_deviation(found, status="open", note="再开", actor=office)
-    statuses = list(DeviationUpdate.objects.filter(deviation=found).values_list("status", flat=True))
+    statuses = list(
+        DeviationUpdate.objects.filter(deviation=found).values_list("status", flat=True)
+    )
     assert statuses == ["open", "closed", "open", "dropped"]
     assert AuditEntry.objects.filter(action="deviations.deviation.update").count() == 4
 
