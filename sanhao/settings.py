@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "sanhao.records",
     "sanhao.events",
     "sanhao.checks",
+    "sanhao.deviations",
+    "sanhao.notices",
     "sanhao.demo",
 ]
 
@@ -187,6 +189,21 @@ ROSTER_MAX_BYTES = env_int("ROSTER_MAX_KB", 2048) * 1024
 # which is never served by a public URL (no MEDIA_URL): downloads pass the page's access check.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 RECORD_FILE_MAX_BYTES = env_int("RECORD_FILE_MAX_MB", 10) * 1024 * 1024
+
+# Reminders (manage.py send_reminders, daily): records missing from this many days before a
+# month ends, remedies due within this many days. E-mail goes out only when EMAIL_HOST is set;
+# SITE_URL (e.g. https://sanhao.example.gov.cn) makes the links in e-mails absolute.
+REMINDER_RECORD_DAYS = env_int("REMINDER_RECORD_DAYS", 5)
+REMINDER_REMEDY_DAYS = env_int("REMINDER_REMEDY_DAYS", 3)
+SITE_URL = env_str("SITE_URL", "")
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "sanhao@localhost")
 
 # Security headers. HTTPS settings are on by default when DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True

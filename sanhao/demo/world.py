@@ -18,8 +18,10 @@ from sanhao.accounts.services import create_account
 from sanhao.campaigns.models import Phase
 from sanhao.campaigns.services import advance_phase, open_campaign_year
 from sanhao.checks.demo import seed_checks
+from sanhao.deviations.demo import seed_deviations
 from sanhao.events.services import add_event
 from sanhao.lib import jiangyan
+from sanhao.notices.services import send_reminders
 from sanhao.orgs import services
 from sanhao.orgs.models import District, Person, Post, Role, Unit
 from sanhao.rankings.runs import compute_scores
@@ -171,7 +173,9 @@ def seed_demo() -> District:
     _seed_events(campaign, units, office)
     seed_checks(campaign, units, office)
     seed_pledges(campaign, units, office)
+    seed_deviations(campaign, units, office)
     compute_scores(campaign, actor=office, today=FIGURES_TO)
+    send_reminders(FIGURES_TO)  # the liaisons' notices of the demo's day
     assert User.objects.filter(is_demo=True).count() == len(demo_logins())
     return district
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from sanhao.accounts.http import AuthenticatedRequest
+from sanhao.deviations.services import unit_deviations
 from sanhao.lib.errors import DomainError
 from sanhao.orgs import access, queries, services
 from sanhao.orgs.forms import (
@@ -72,6 +73,7 @@ def unit_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
             "can_edit": request.user.is_office,
             "scores": unit_scores(unit, year),
             "overdue": unit_overdue_remedies(unit, year),
+            "deviations": unit_deviations(unit, year),
         },
     )
 

@@ -61,6 +61,18 @@ VIEWS = {
     "checks:correct": ("get", OFFICE, {"pk": "campaign", "check_pk": "A"}),
     "checks:overdue": ("get", READERS, {"pk": "campaign"}),
     "checks:update_remedy": ("post", {"office", "liaison_a"}, {"pk": "campaign", "remedy_pk": "A"}),
+    "deviations:list": ("get", READERS, {"pk": "campaign"}),
+    "deviations:raise": ("get", OFFICE, {"pk": "campaign"}),
+    "deviations:detail": ("get", READERS, {"pk": "campaign", "deviation_pk": "A"}),
+    "deviations:update": ("post", {"office", "liaison_a"}, {"pk": "campaign", "deviation_pk": "A"}),
+    "deviations:download": (
+        "get",
+        READERS,
+        {"pk": "campaign", "deviation_pk": "A", "update_pk": "A"},
+    ),
+    "notices:list": ("get", set(ROLES), {}),
+    "notices:read": ("post", set(ROLES), {}),
+    "notices:sent": ("get", OFFICE, {}),
 }
 NOT_WALKED = {"accounts:login", "accounts:logout", "set_language"}
 
@@ -146,6 +158,24 @@ def _pledge(world, unit) -> int:
                                actor=world.office)).pk  # fmt: skip
 
 
+def _deviation(world, unit):
+    """A deviation of the unit with an update carrying an evidence file (made once per unit)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sanhao.deviations.models import DeviationUpdate
+    from sanhao.deviations.services import raise_deviation, update_deviation
+
+    kept = DeviationUpdate.objects.filter(deviation__unit=unit).exclude(stored_name="").first()
+    if kept:
+        return kept
+    deviation = raise_deviation(world.campaign, unit, found_on=dt.date(2026, 6, 10),
+                                problem="督办事项未落实", correction="限期整改",
+                                deadline=dt.date(2026, 7, 10), actor=world.office)  # fmt: skip
+    upload = SimpleUploadedFile("整改.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    return update_deviation(deviation, status="open", note="正在整改", file=upload,
+                            actor=world.office)  # fmt: skip
+
+
 def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
     """URL parameters from town A's or B's objects, or from one post and its unit."""
     if isinstance(unit, Post):
@@ -168,6 +198,9 @@ def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
     if "check_pk" in spec or "remedy_pk" in spec:
         remedy = _remedy(world, team)
         values["remedy_pk"], values["check_pk"] = remedy.pk, remedy.shortfall.spot_check_id
+    if "deviation_pk" in spec or "update_pk" in spec:
+        update = _deviation(world, team)
+        values["deviation_pk"], values["update_pk"] = update.deviation_id, update.pk
     return {name: values[name] for name in spec}
 
 
@@ -237,6 +270,8 @@ def test_it_never_shows_another_unit_to_a_liaison_on_any_url(world, transferred)
             "check_pk",
             "remedy_pk",
             "pledge_pk",
+            "deviation_pk",
+            "update_pk",
         }
         assert not unknown, f"teach this test the URL parameter(s) {unknown} of {name}"
         for objects in ("B", transferred):
