@@ -153,7 +153,7 @@ class Locator:
 # Forms -----------------------------------------------------------------------------------
 
 
-def _char(label: str | Promise, *, attrs: dict[str, str] | None = None,
+def _char(label: Any, *, attrs: dict[str, str] | None = None,
           textarea: bool = False, max_length: int = 2000) -> forms.CharField:  # fmt: skip
     widget: forms.Widget
     if textarea:
@@ -163,13 +163,13 @@ def _char(label: str | Promise, *, attrs: dict[str, str] | None = None,
     return forms.CharField(label=label, required=False, max_length=max_length, widget=widget)
 
 
-def _number(label: str | Promise, initial: str = "") -> forms.CharField:
+def _number(label: Any, initial: str = "") -> forms.CharField:
     field = _char(label, attrs=NUMBER, max_length=40)
     field.initial = initial
     return field
 
 
-def _choice(label: str | Promise, choices: list[tuple[str, Any]], initial: str) -> forms.Field:
+def _choice(label: Any, choices: list[tuple[str, Any]], initial: str) -> forms.Field:
     return forms.ChoiceField(label=label, choices=choices, initial=initial, required=False)
 
 
@@ -488,7 +488,8 @@ class ItemsSection(Section):
         assert veto_part.formset is not None
         at.part("scheme.veto.kinds", veto_part)
         at.part("scheme.veto.names", veto_part)
-        kinds, names = [], []
+        kinds: list[Any] = []
+        names: list[Any] = []
         old_kinds, old_names = veto.get("kinds", []), veto.get("names") or []
         for source, form in _kept_rows(veto_part.formset):
             k = len(kinds)
@@ -644,7 +645,9 @@ class DimensionsSection(Section):
             w = f"scheme.categories.{part.key}"
             old_names = spec.get("dimensions", [])
             old_descriptions = spec.get("descriptions") or []
-            names, descriptions, renamed = [], [], {}
+            names: list[Any] = []
+            descriptions: list[Any] = []
+            renamed: dict[Any, Any] = {}
             for source, form in _kept_rows(part.formset):
                 k = len(names)
                 was = old_names[source] if source is not None else _ABSENT

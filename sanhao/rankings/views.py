@@ -49,10 +49,13 @@ def _readable(scheme: Scheme) -> dict[str, Any]:
                 "name": rules.name,
                 "dimensions": rules.dimensions,
                 "standards": [
-                    {"name": d, "description": text,
-                     "items": [g for g in items if g.dimension == d]}
+                    {
+                        "name": d,
+                        "description": text,
+                        "items": [g for g in items if g.dimension == d],
+                    }
                     for d, text in zip(rules.dimensions, rules.descriptions, strict=True)
-                ],  # fmt: skip
+                ],
                 "weights": {k: _num(v) for k, v in rules.weights.items()},
                 "quota": rules.quota,
                 "threshold": _num(rules.threshold) if rules.threshold is not None else "",

@@ -357,7 +357,9 @@ def test_an_unknown_section_is_not_found(world):
     assert world.client_for(world.office).get(url(world, "colours")).status_code == 404
 
 
-def test_it_shows_every_section_with_a_constant_number_of_queries(world, django_assert_max_num_queries):
+def test_it_shows_every_section_with_a_constant_number_of_queries(
+    world, django_assert_max_num_queries
+):
     client = world.client_for(world.office)
     client.get(url(world, "guidance"))
     for section in SECTIONS:
