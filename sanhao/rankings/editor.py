@@ -232,8 +232,8 @@ class DimensionRow(forms.Form):
 class GuidanceRow(Row):
     id = _char(_("id"), max_length=100)
     category = forms.ChoiceField(label=_("category"), required=False, choices=[])
-    dimension = forms.CharField(label=_("dimension"), required=False, max_length=200,
-                                widget=forms.Select())  # fmt: skip
+    # a choice among the standards of every category; the engine checks it is its own's
+    dimension = forms.CharField(label=_("dimension"), required=False, widget=forms.Select())
     text = _char(_("item"), attrs=WIDE, textarea=True, max_length=500)
 
     def __init__(self, *args: Any, categories: list[tuple[str, str, list[str]]],
