@@ -24,6 +24,7 @@ from sanhao.lib import jiangyan
 from sanhao.notices.services import send_reminders
 from sanhao.orgs import services
 from sanhao.orgs.models import District, Person, Post, Role, Unit
+from sanhao.rankings.demo import seed_scheme
 from sanhao.rankings.runs import compute_scores
 from sanhao.records.demo import seed_records
 from sanhao.targets.demo import seed_pledges
@@ -167,6 +168,7 @@ def seed_demo() -> District:
             full_name=f"{login.unit}联络员" if liaison_unit else "", is_demo=True, actor=office,
         )  # fmt: skip
     campaign = open_campaign_year(district, DEMO_YEAR, actor=office)
+    seed_scheme(campaign, office)
     advance_phase(campaign, to=Phase.PROCESS, actor=office)
     _seed_figures(campaign, units, rng, office)
     seed_records(campaign, units, rng, office)

@@ -41,6 +41,14 @@ class SchemeProblems(DomainError):
         self.problems = problems
 
 
+class ReasonRequired(DomainError):
+    """The year is locked and the change came without a reason."""
+
+
+class StaleBase(DomainError):
+    """The change was made on a version that is no longer the newest."""
+
+
 def check_scheme(source_text: str) -> Scheme:
     """The engine's scheme from a file's text, or SchemeProblems with every problem."""
     try:
@@ -124,21 +132,39 @@ def current_scheme(year: CampaignYear) -> SchemeVersion:
 
 @transaction.atomic
 def save_scheme_version(
-    year: CampaignYear, source_text: str, *, reason: str, actor: Any
+    year: CampaignYear,
+    source_text: str,
+    *,
+    reason: str,
+    actor: Any,
+    base: int | None = None,
+    via: str = "file",
 ) -> SchemeVersion:
-    """A new version of the year's scheme, checked by the engine; nothing else changes."""
+    """A new version of the year's scheme, checked by the engine; nothing else changes.
+
+    `base`: the version number the change was made on (the editor's sections); refused
+    when another version was saved since. `via` says in the audit entry how it was made:
+    "file" (uploaded or pasted) or "editor:<section>"."""
     require_office_actor(actor)
     reason = reason.strip()
     scheme = check_scheme(source_text)
     year = CampaignYear.objects.select_for_update().get(pk=year.pk)
     current = current_scheme(year)
+    if base is not None and base != current.number:
+        raise StaleBase(
+            _(
+                "The scheme changed while you were editing: version %(number)s was saved "
+                "meanwhile. Open the section again to edit the newest version."
+            )
+            % {"number": current.number}
+        )
     if scheme.source_hash == current.scheme_hash:
         raise DomainError(
             _("Nothing changed: this is the scheme of version %(number)s.")
             % {"number": current.number}
         )
     if is_locked(year) and not reason:
-        raise DomainError(
+        raise ReasonRequired(
             _(
                 "The scheme is locked since the evaluation began: a change is a new version "
                 "and needs a reason."
@@ -164,6 +190,7 @@ def save_scheme_version(
             "hash": version.scheme_hash,
             "version": scheme.version,
             "reason": reason,
+            "via": via,
         },
     )
     return version

@@ -6,6 +6,7 @@ app_name = "rankings"
 urlpatterns = [
     path("years/<int:pk>/scheme/", views.scheme, name="scheme"),
     path("years/<int:pk>/scheme/edit/", views.edit, name="scheme_edit"),
+    path("years/<int:pk>/scheme/edit/<slug:section>/", views.edit_section, name="scheme_section"),
     path("years/<int:pk>/scheme/download/", views.download, name="scheme_download"),
     path("years/<int:pk>/scores/", views.scores, name="scores"),
     path("years/<int:pk>/scores/compute/", views.recompute, name="compute"),

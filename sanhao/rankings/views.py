@@ -1,22 +1,27 @@
 from __future__ import annotations
 
+import tomllib
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sanhao.accounts.http import AuthenticatedRequest
 from sanhao.lib.errors import DomainError
 from sanhao.orgs.models import Unit
-from sanhao.rankings import access, runs, selectors, services
+from sanhao.rankings import access, editor, runs, selectors, services
 from sanhao.rankings.forms import MAX_SCHEME_KB, SchemeForm
 from sanhao.rankings.models import SchemeVersion, ScoreLine
-from sanhao.scoring import Scheme
+from sanhao.scoring import Problem, Scheme
+from sanhao.scoring.writer import dumps_scheme
 
 TOML = "application/toml; charset=utf-8"
 
@@ -38,10 +43,19 @@ def _readable(scheme: Scheme) -> dict[str, Any]:
     categories: list[dict[str, Any]] = []
     for rules in scheme.categories.values():
         ballot = rules.ballot
+        items = [g for g in scheme.guidance if g.category == rules.category]
         categories.append(
             {
                 "name": rules.name,
                 "dimensions": rules.dimensions,
+                "standards": [
+                    {
+                        "name": d,
+                        "description": text,
+                        "items": [g for g in items if g.dimension == d],
+                    }
+                    for d, text in zip(rules.dimensions, rules.descriptions, strict=True)
+                ],
                 "weights": {k: _num(v) for k, v in rules.weights.items()},
                 "quota": rules.quota,
                 "threshold": _num(rules.threshold) if rules.threshold is not None else "",
@@ -75,6 +89,7 @@ def _readable(scheme: Scheme) -> dict[str, Any]:
             {
                 "id": i.id,
                 "name": i.name,
+                "unit": i.unit,
                 "points": _num(i.points),
                 "direction": directions[i.lower_is_better],
                 "growth_method": growth.get(i.growth_method, i.growth_method),
@@ -90,6 +105,7 @@ def _readable(scheme: Scheme) -> dict[str, Any]:
         "deduction_items": [_item(i) for i in scheme.deduction_items],
         "vetoes": [{"id": k, "name": v} for k, v in scheme.veto_kinds.items()],
         "groups": groups,
+        "guidance_count": len(scheme.guidance),
     }
 
 
@@ -117,6 +133,7 @@ def scheme(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "scheme": _readable(services.check_scheme(current.source)),
             "versions": versions,
             "locked": services.is_locked(year),
+            "sections": editor.SECTIONS.values(),
         },
     )
 
@@ -180,6 +197,85 @@ def edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "problems": problems,
             "locked": services.is_locked(year),
             "max_kb": MAX_SCHEME_KB,
+            "sections": editor.SECTIONS.values(),
+        },
+    )
+
+
+def _editor_comment(year: Any, number: int) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _(
+            "Scheme of %(title)s, version %(number)s, saved by the scheme editor.\n"
+            "The scoring engine's scheme file: its format is described in docs/scheme.md."
+        ) % {"title": year.display_title, "number": number}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_section(request: AuthenticatedRequest, pk: int, section: str) -> HttpResponse:
+    """One section of the scheme as forms; saved as a new version once the engine accepts
+    the whole scheme, the engine's problems beside the fields they concern."""
+    year = access.get_year_for_scheme_office(request.user, pk)
+    part_of = editor.SECTIONS.get(section)
+    if part_of is None:
+        raise Http404
+    current = services.current_scheme(year)
+    doc = tomllib.loads(current.source)
+    elsewhere: list[Problem] = []
+    problems: list[Problem] = []
+    if request.method == "POST":
+        meta = editor.MetaForm(request.POST, prefix="meta")
+        parts = part_of.parts(doc, request.POST)
+        if meta.is_valid() and meta.cleaned_data["base"] != current.number:
+            messages.error(
+                request,
+                _(
+                    "The scheme changed while you were editing: version %(number)s was saved "
+                    "meanwhile. Here is the newest version; make your change again."
+                )
+                % {"number": current.number},
+            )
+            return redirect("rankings:scheme_section", pk=year.pk, section=section)
+        if meta.is_valid() and all(part.is_valid for part in parts):
+            new, at = editor.build(part_of, doc, parts)
+            editor.numbered(new, doc, year.year, current.number)
+            text = dumps_scheme(new, comment=_editor_comment(year, current.number + 1))
+            try:
+                version = services.save_scheme_version(
+                    year, text, reason=meta.cleaned_data["reason"], actor=request.user,
+                    base=current.number, via=f"editor:{section}",
+                )  # fmt: skip
+            except services.SchemeProblems as error:
+                problems = error.problems
+                elsewhere = at.place(error.problems)
+                meta.add_error(None, error.message)
+            except services.ReasonRequired as error:
+                meta.add_error("reason", error.message)
+            except DomainError as error:
+                meta.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Version %(number)s of the scheme saved.") % {"number": version.number},
+                )
+                return redirect(reverse("rankings:scheme", kwargs={"pk": year.pk})
+                                + f"#{section}")  # fmt: skip
+    else:
+        meta = editor.MetaForm(initial={"base": current.number}, prefix="meta")
+        parts = part_of.parts(doc, None)
+    return render(
+        request,
+        "rankings/scheme_section.html",
+        {
+            "year": year,
+            "current": current,
+            "section": part_of,
+            "sections": editor.SECTIONS.values(),
+            "parts": parts,
+            "meta": meta,
+            "problems": problems,
+            "elsewhere": elsewhere,
+            "locked": services.is_locked(year),
         },
     )
 

@@ -237,6 +237,7 @@ class Model(BaseModel):
 class IndicatorSpec(Model):
     id: Id
     name: Name = ""
+    unit: Annotated[str, Text_(strict=True, max_length=20)] = ""  # of measure: 万元, 亿元, 个
     points: Points
     direction: Annotated[str, Choice("higher", "lower")] = "higher"
     growth_method: Annotated[str, Choice("efficacy", "rank")] = "efficacy"
@@ -305,6 +306,7 @@ class BallotSpec(Model):
 class CategorySpec(Model):
     name: Name = ""
     dimensions: Annotated[list[Name], Field(min_length=1, max_length=20)]
+    descriptions: list[Note] = []  # one per dimension, or none
     weights: WeightsSpec
     quota: Seats
     threshold: Annotated[Decimal | None, Number(ge=0, le=10_000, optional=True)] = None
@@ -314,6 +316,16 @@ class CategorySpec(Model):
     tie_break: list[Annotated[str, Choice("K", "M", "P", "e")]] = ["K", "M", "P", "e"]
     panel: PanelSpec = PanelSpec()
     ballot: BallotSpec
+
+
+class GuidanceSpec(Model):
+    """One item of the positive guidance checklist (正向指引清单): what a good team,
+    leader or deputy does, under one of its category's dimensions."""
+
+    id: Id
+    text: Annotated[str, Text_(strict=True, min_length=1, max_length=500)]
+    category: CategoryName
+    dimension: Name
 
 
 class CategoriesSpec(Model):
@@ -334,6 +346,7 @@ class SchemeDocument(Model):
     deduction: DeductionSpec = DeductionSpec()
     veto: VetoSpec = VetoSpec()
     categories: CategoriesSpec
+    guidance: Annotated[list[GuidanceSpec], Field(max_length=1000)] = []
 
 
 # The facts (docs/scheme.md) ------------------------------------------------------------------

@@ -33,8 +33,8 @@ COMPONENTS = ("K", "P", "M")
 TIE_KEYS = ("K", "M", "P", "e")
 DEFAULT_SCHEME = Path(__file__).with_name("default_scheme.toml")
 
-__all__ = ["CATEGORIES", "DEFAULT_SCHEME", "Category", "CategoryRules", "Scheme", "load_scheme",
-           "loads_scheme", "parse_scheme"]  # fmt: skip
+__all__ = ["CATEGORIES", "DEFAULT_SCHEME", "Category", "CategoryRules", "GuidanceItem", "Scheme",
+           "load_scheme", "loads_scheme", "parse_scheme"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ class Indicator:
     lower_is_better: bool
     growth_method: str  # "efficacy" | "rank" (docs/scoring.md §1)
     alpha: Decimal
+    unit: str = ""  # of measure, as the statistics report it: 万元, 亿元, 个
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,17 @@ class Item:
     name: str
     points: Decimal  # exact, as written (docs/scoring.md §4)
     cap: Decimal
+
+
+@dataclass(frozen=True)
+class GuidanceItem:
+    """An item of the positive guidance checklist (正向指引清单), in one category and one of
+    its dimensions. The checklist describes; it does not enter any number."""
+
+    id: str
+    text: str
+    category: Category
+    dimension: str
 
 
 @dataclass(frozen=True)
@@ -100,6 +112,7 @@ class CategoryRules:
     tie_break: tuple[str, ...]
     panel: Panel
     ballot: Ballot
+    descriptions: tuple[str, ...] = ()  # one per dimension ("" when none was written)
 
     @property
     def key(self) -> str:
@@ -120,6 +133,7 @@ class Scheme:
     veto_kinds: dict[str, str]
     categories: dict[str, CategoryRules]  # keyed by Category
     source_hash: str  # SHA-256 of the scheme's canonical JSON
+    guidance: tuple[GuidanceItem, ...] = ()
 
     @property
     def groups(self) -> tuple[str, ...]:
@@ -158,7 +172,7 @@ def parse_scheme(data: Mapping[str, Any], *, source_hash: str | None = None) -> 
         indicators=tuple(
             Indicator(id=i.id, name=i.name or i.id, points=i.points,
                       lower_is_better=i.direction == "lower", growth_method=i.growth_method,
-                      alpha=i.alpha)
+                      alpha=i.alpha, unit=i.unit)
             for i in doc.indicators
         ),
         process_points=doc.process.points,
@@ -170,6 +184,8 @@ def parse_scheme(data: Mapping[str, Any], *, source_hash: str | None = None) -> 
         veto_kinds=dict(zip(doc.veto.kinds, doc.veto.names or doc.veto.kinds, strict=True)),
         categories={c: _rules(c, getattr(doc.categories, c.value)) for c in CATEGORIES},
         source_hash=source_hash,
+        guidance=tuple(GuidanceItem(g.id, g.text, Category(g.category), g.dimension)
+                       for g in doc.guidance),
     )  # fmt: skip
 
 
@@ -177,20 +193,23 @@ def _items(items: list[ItemSpec]) -> tuple[Item, ...]:
     return tuple(Item(i.id, i.name or i.id, i.points, i.cap) for i in items)
 
 
-def _unique(values: list[str], where: str, noun: str, out: Collector) -> None:
+def _unique(values: list[str], where: str, noun: str, out: Collector, key: str = "") -> None:
+    """Each value once; a repeat is reported at its place (`where[k].key`)."""
     seen: set[str] = set()
     for k, value in enumerate(values):
         if value in seen:
-            out.add(f"{where}[{k}]", f"{noun}重复：{value}")
+            out.add(f"{where}[{k}]{'.' + key if key else ''}", f"{noun}重复：{value}")
         seen.add(value)
 
 
 def _check(doc: SchemeDocument, out: Collector) -> None:
     """What the model cannot say alone: uniqueness, matching lengths, sums."""
-    _unique([i.id for i in doc.indicators], "scheme.indicators", "指标编号", out)
-    _unique([r.type for r in doc.process.records], "scheme.process.records", "记录类型", out)
-    _unique([i.id for i in doc.bonus.items], "scheme.bonus.items", "加分事项编号", out)
-    _unique([i.id for i in doc.deduction.items], "scheme.deduction.items", "扣分事项编号", out)
+    _unique([i.id for i in doc.indicators], "scheme.indicators", "指标编号", out, "id")
+    _unique([r.type for r in doc.process.records], "scheme.process.records", "记录类型", out,
+            "type")  # fmt: skip
+    _unique([i.id for i in doc.bonus.items], "scheme.bonus.items", "加分事项编号", out, "id")
+    _unique([i.id for i in doc.deduction.items], "scheme.deduction.items", "扣分事项编号", out,
+            "id")  # fmt: skip
     _unique(doc.veto.kinds, "scheme.veto.kinds", "否决事项", out)
     if doc.veto.names and len(doc.veto.names) != len(doc.veto.kinds):
         out.add("scheme.veto.names", "应与 kinds 一一对应")
@@ -201,6 +220,11 @@ def _check(doc: SchemeDocument, out: Collector) -> None:
         total = spec.weights.K + spec.weights.P + spec.weights.M
         if total != 1:
             out.add(f"{w}.weights", f"K、P、M 的权重之和应恰好为 1，现为 {total}")
+        _unique(spec.dimensions, f"{w}.dimensions", "评价维度", out)
+        if spec.descriptions and len(spec.descriptions) != len(spec.dimensions):
+            out.add(f"{w}.descriptions",
+                    f"维度说明应与评价维度一一对应：{len(spec.dimensions)} 个维度，"
+                    f"{len(spec.descriptions)} 条说明")  # fmt: skip
         _unique(spec.tie_break, f"{w}.tie_break", "并列比较项", out)
         ballot = spec.ballot
         if len(ballot.points) != len(ballot.grades):
@@ -215,6 +239,19 @@ def _check(doc: SchemeDocument, out: Collector) -> None:
             out.add(f"{w}.ballot.group_names", "投票人类别与名称应一一对应")
         if ballot.groups != groups:
             out.add(f"{w}.ballot.groups", "各类别的投票人类别应相同（同一张选票的投票人）")
+    _check_guidance(doc, out)
+
+
+def _check_guidance(doc: SchemeDocument, out: Collector) -> None:
+    """Each checklist item once, under a dimension of its own category."""
+    _unique([g.id for g in doc.guidance], "scheme.guidance", "指引事项编号", out, "id")
+    for k, item in enumerate(doc.guidance):
+        spec: CategorySpec = getattr(doc.categories, item.category)
+        if item.dimension not in spec.dimensions:
+            name = spec.name or item.category
+            out.add(f"scheme.guidance[{k}].dimension",
+                    f"“{name}”没有评价维度“{item.dimension}”，应为 "
+                    f"{'、'.join(spec.dimensions)} 之一")  # fmt: skip
 
 
 def _rules(category: Category, spec: CategorySpec) -> CategoryRules:
@@ -239,4 +276,5 @@ def _rules(category: Category, spec: CategorySpec) -> CategoryRules:
             group_names=tuple(ballot.group_names or ballot.groups),
             group_weights=tuple(ballot.group_weights),
         ),
+        descriptions=tuple(spec.descriptions or [""] * len(spec.dimensions)),
     )  # fmt: skip

@@ -38,6 +38,7 @@ VIEWS = {
     "rankings:scheme_download": ("get", SCHEME_READERS, {"pk": "campaign"}),
     "rankings:scheme_version_download": ("get", SCHEME_READERS, {"pk": "campaign", "number": "1"}),
     "rankings:scheme_edit": ("get", OFFICE, {"pk": "campaign"}),
+    "rankings:scheme_section": ("get", OFFICE, {"pk": "campaign", "section": "guidance"}),
     "rankings:scores": ("get", SCHEME_READERS, {"pk": "campaign"}),
     "rankings:compute": ("post", OFFICE, {"pk": "campaign"}),
     "events:list": ("get", READERS, {"pk": "campaign"}),
@@ -189,6 +190,7 @@ def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
         "pk": world.campaign.pk,
         "problems_pk": _problems(world).pk,
         "number": 1,  # the year's first scheme version
+        "section": "guidance",  # a section of the scheme editor
         "event_pk": _event(world, team).pk,
     }
     if "file_pk" in spec:
@@ -272,6 +274,7 @@ def test_it_never_shows_another_unit_to_a_liaison_on_any_url(world, transferred)
             "pledge_pk",
             "deviation_pk",
             "update_pk",
+            "section",
         }
         assert not unknown, f"teach this test the URL parameter(s) {unknown} of {name}"
         for objects in ("B", transferred):

@@ -207,3 +207,43 @@ def test_it_reads_the_scheme_page_in_the_same_number_of_queries_for_any_number_o
         save_scheme_version(world.campaign, text, reason=f"第 {quota} 名", actor=actor)
     assert versions(world) == 12
     assert queries() == small
+
+
+def test_it_shows_the_standards_with_their_descriptions_and_the_checklist(world):
+    body = unescape(world.client_for(world.viewer).get(url(world, "scheme")).content.decode())
+    for text in [
+        "评价标准与正向指引清单",
+        "正向指引清单共 27 项",
+        "敢打硬仗、能打胜仗，关键指标和重点任务完成好",  # 战斗力强's description
+        "面对急难险重任务组建突击队，党员干部冲在一线",  # an item under it
+        "计量单位", "亿元", "万美元",
+    ]:  # fmt: skip
+        assert text in body, text
+    # the viewer reads; only the office sees the editor's links
+    assert "/scheme/edit/" not in body
+
+
+def test_it_links_every_section_of_the_editor_for_the_office(world):
+    from sanhao.rankings.editor import SECTIONS
+
+    body = world.client_for(world.office).get(url(world, "scheme")).content.decode()
+    for slug in SECTIONS:
+        assert url(world, "scheme_section", section=slug) in body, slug
+
+
+def test_the_year_opens_with_the_27_item_checklist(world):
+    from sanhao.rankings.services import check_scheme
+
+    assert len(check_scheme(current_scheme(world.campaign).source).guidance) == 27
+
+
+def test_the_demo_saves_a_second_version_as_the_editor_would(world):
+    from sanhao.rankings.demo import seed_scheme
+    from sanhao.rankings.services import check_scheme
+
+    version = seed_scheme(world.campaign, world.office)
+    got = check_scheme(version.source)
+    assert version.number == 2 and version.reason == "正向指引清单按本区做法修订"
+    assert len(got.guidance) == 28 and got.version == "2026.2"
+    assert got.guidance[13].text.startswith("定期召开年轻干部早餐会")
+    assert AuditEntry.objects.get(action="rankings.scheme.save").data["via"] == "editor:guidance"

@@ -61,7 +61,7 @@ def test_it_saves_a_changed_scheme_as_the_next_version(world, source):
     assert version.scheme_hash == loads_scheme(version.source).source_hash
     entry = AuditEntry.objects.get(action="rankings.scheme.save")
     assert entry.data == {"year": 2026, "number": 2, "hash": version.scheme_hash,
-                          "version": "2026.1", "reason": ""}  # fmt: skip
+                          "version": "2026.1", "reason": "", "via": "file"}  # fmt: skip
     assert entry.actor == world.office and entry.object_id == str(version.pk)
 
 
