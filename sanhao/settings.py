@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "sanhao.records",
     "sanhao.events",
     "sanhao.checks",
+    "sanhao.projects",
     "sanhao.demo",
 ]
 

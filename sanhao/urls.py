@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("sanhao.targets.urls")),
     path("", include("sanhao.events.urls")),
     path("", include("sanhao.checks.urls")),
+    path("", include("sanhao.projects.urls")),
     path("", include("sanhao.records.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -71,6 +71,7 @@ def unit_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
             "can_edit": request.user.is_office,
             "scores": unit_scores(unit, year),
             "overdue": unit_overdue_remedies(unit, year),
+            "year": year,
         },
     )
 
