@@ -22,6 +22,7 @@ from sanhao.events.services import add_event
 from sanhao.lib import jiangyan
 from sanhao.orgs import services
 from sanhao.orgs.models import District, Person, Post, Role, Unit
+from sanhao.projects.demo import seed_projects
 from sanhao.rankings.runs import compute_scores
 from sanhao.records.demo import seed_records
 from sanhao.targets.services import Entry, enter_figures, indicators_of, set_oversight
@@ -169,6 +170,7 @@ def seed_demo() -> District:
     seed_records(campaign, units, rng, office)
     _seed_events(campaign, units, office)
     seed_checks(campaign, units, office)
+    seed_projects(campaign, units, office)
     compute_scores(campaign, actor=office, today=FIGURES_TO)
     assert User.objects.filter(is_demo=True).count() == len(demo_logins())
     return district

@@ -21,7 +21,7 @@ class OwnerField(forms.ModelChoiceField):
 class ProjectForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=Kind.choices)
     owner = OwnerField(label=_("owner"), queryset=Post.objects.none())
-    title = forms.CharField(label=_("title"), max_length=TITLE_MAX)
+    title = forms.CharField(label=_("project title"), max_length=TITLE_MAX)
     goal = forms.CharField(label=_("goal"), max_length=GOAL_MAX,
                            widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
 

@@ -86,7 +86,7 @@ class ProjectRevision(AppendOnlyModel):
     project = models.ForeignKey(
         Project, on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
     )
-    title = models.CharField(max_length=200, verbose_name=_("title"))
+    title = models.CharField(max_length=200, verbose_name=_("project title"))
     goal = models.TextField(max_length=2000, verbose_name=_("goal"))
     owner = models.ForeignKey(
         Post, on_delete=models.PROTECT, related_name="projects", verbose_name=_("owner")

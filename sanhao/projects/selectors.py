@@ -52,7 +52,6 @@ class Row:
     def kept_count(self) -> int:
         return sum(1 for _m, s in self.milestones if s.state != DROPPED)
 
-
     @property
     def graded(self) -> bool:
         g = self.grade
@@ -79,7 +78,9 @@ def project_rows(
 ) -> list[Row]:
     """The year's projects (of `units`, of `kind`), in unit order; five queries."""
     chosen = _projects(year, units, kind)
-    projects = list(chosen.select_related("unit").order_by("unit__order", "unit__code", "kind", "id"))
+    projects = list(
+        chosen.select_related("unit").order_by("unit__order", "unit__code", "kind", "id")
+    )
     revisions = {
         r.project_id: r
         for r in ProjectRevision.objects.filter(project__in=chosen, superseded_by__isnull=True)
@@ -102,7 +103,9 @@ def project_rows(
     rows = []
     for project in projects:
         revision = revisions[project.pk]
-        states = [(m, fold(m.due_on, updates.get(m.pk, []))) for m in milestones.get(project.pk, [])]
+        states = [
+            (m, fold(m.due_on, updates.get(m.pk, []))) for m in milestones.get(project.pk, [])
+        ]
         status = project_status(revision.dropped, [s for _m, s in states])
         rows.append(Row(project, revision, status, states, grades.get(project.pk),
                         late=sum(1 for _m, s in states if s.late(today)),

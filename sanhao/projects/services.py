@@ -73,7 +73,9 @@ def _require_writer(actor: Any, year: CampaignYear, unit: Unit) -> None:
         raise DomainError(_("You may only enter the projects of your own unit."))
     if is_liaison_closed(year):
         raise DomainError(
-            _("The year has reached the evaluation: ask the campaign office to enter or correct projects.")
+            _(
+                "The year has reached the evaluation: ask the campaign office to enter or correct projects."
+            )
         )
 
 
@@ -101,9 +103,7 @@ def _check_owner(year: CampaignYear, unit: Unit, kind: str, owner: Post) -> None
     if owner.unit_id != unit.pk:
         raise DomainError(_("The owner must hold a post in the project's unit."))
     if not owners_in_year(year, unit).filter(pk=owner.pk).exists():
-        raise DomainError(
-            _("The owner must hold the post during %(year)s.") % {"year": year.year}
-        )
+        raise DomainError(_("The owner must hold the post during %(year)s.") % {"year": year.year})
     if owner.role != OWNER_ROLE[kind]:
         if OWNER_ROLE[kind] == Role.LEADER:
             raise DomainError(
@@ -315,8 +315,10 @@ def update_milestone(
 ) -> MilestoneUpdate:
     """One step of a milestone (see `state.TRANSITIONS`), with an evidence file if given
     (a note or done only)."""
-    project = Project.objects.select_for_update().select_related("year", "unit").get(
-        pk=milestone.project_id
+    project = (
+        Project.objects.select_for_update()
+        .select_related("year", "unit")
+        .get(pk=milestone.project_id)
     )
     _require_writer(actor, project.year, project.unit)
     if current_revision(project).dropped:

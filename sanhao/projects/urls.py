@@ -22,7 +22,5 @@ urlpatterns = [
         name="update_milestone",
     ),
     path("years/<int:pk>/projects/<int:project_pk>/grade/", views.grade, name="grade"),
-    path(
-        "years/<int:pk>/projects/files/<int:evidence_pk>/", views.download, name="download"
-    ),
+    path("years/<int:pk>/projects/files/<int:evidence_pk>/", views.download, name="download"),
 ]

@@ -126,18 +126,21 @@ def detail(request: AuthenticatedRequest, pk: int, project_pk: int) -> HttpRespo
     today = timezone.localdate()
     office = is_office(user)
     can_write = services.can_write(user, year, unit) and not current.dropped
-    rows = []
+    rows, states = [], []
     for milestone in milestones:
         history = updates.get(milestone.pk, [])
         state = fold(milestone.due_on, history)
-        actions = services.allowed_actions(user, project, state.state) if not current.dropped else []
+        states.append(state)
+        actions = (
+            services.allowed_actions(user, project, state.state) if not current.dropped else []
+        )
         rows.append({
             "milestone": milestone, "state": state, "late": state.late(today),
             "overdue": state.overdue(today),
             "updates": [{"update": u, "files": files.get(u.pk, [])} for u in history],
             "actions": [(a, Action(a).label) for a in actions],
         })  # fmt: skip
-    status = project_status(current.dropped, [r["state"] for r in rows])
+    status = project_status(current.dropped, states)
     owners = services.owners_in_year(year, unit)
     revise_form = None
     if can_write:
@@ -157,9 +160,8 @@ def detail(request: AuthenticatedRequest, pk: int, project_pk: int) -> HttpRespo
     })  # fmt: skip
 
 
-def _fail(request: AuthenticatedRequest, what: str, problems: str) -> None:
-    messages.error(request, _("%(what)s was not saved: %(problems)s")
-                   % {"what": what, "problems": problems})  # fmt: skip
+def _fail(request: AuthenticatedRequest, message: str, problems: str) -> None:
+    messages.error(request, message % {"problems": problems})
 
 
 def _writer_project(request: AuthenticatedRequest, pk: int, project_pk: int) -> Project:
@@ -175,7 +177,7 @@ def revise(request: AuthenticatedRequest, pk: int, project_pk: int) -> HttpRespo
     project = _writer_project(request, pk, project_pk)
     owners = services.owners_in_year(project.year, project.unit)
     form = ProjectForm(request.POST, owners=owners, revising=True)
-    what = _("The correction")
+    what = _("The correction was not saved: %(problems)s")
     if not form.is_valid():
         _fail(request, what, _form_errors(form))
         return _to_detail(project)
@@ -195,7 +197,7 @@ def revise(request: AuthenticatedRequest, pk: int, project_pk: int) -> HttpRespo
 def drop(request: AuthenticatedRequest, pk: int, project_pk: int) -> HttpResponse:
     project = _writer_project(request, pk, project_pk)
     form = ReasonForm(request.POST)
-    what = _("Dropping the project")
+    what = _("The project was not dropped: %(problems)s")
     if not form.is_valid():
         _fail(request, what, _form_errors(form))
         return _to_detail(project)
@@ -215,7 +217,7 @@ def reinstate(request: AuthenticatedRequest, pk: int, project_pk: int) -> HttpRe
     if not is_office(request.user):
         raise PermissionDenied
     form = ReasonForm(request.POST)
-    what = _("Taking the project back")
+    what = _("The project was not taken back: %(problems)s")
     if not form.is_valid():
         _fail(request, what, _form_errors(form))
         return _to_detail(project)
@@ -233,7 +235,7 @@ def reinstate(request: AuthenticatedRequest, pk: int, project_pk: int) -> HttpRe
 def add_milestone(request: AuthenticatedRequest, pk: int, project_pk: int) -> HttpResponse:
     project = _writer_project(request, pk, project_pk)
     form = MilestoneForm(request.POST)
-    what = _("The milestone")
+    what = _("The milestone was not saved: %(problems)s")
     if not form.is_valid():
         _fail(request, what, _form_errors(form))
         return _to_detail(project)
@@ -256,7 +258,7 @@ def update_milestone(request: AuthenticatedRequest, pk: int, milestone_pk: int) 
     if not services.can_write(user, project.year, project.unit):
         raise PermissionDenied
     form = MilestoneUpdateForm(request.POST, request.FILES)
-    what = _("The progress")
+    what = _("The progress was not saved: %(problems)s")
     if not form.is_valid():
         _fail(request, what, _form_errors(form))
         return _to_detail(project)
@@ -278,7 +280,7 @@ def grade(request: AuthenticatedRequest, pk: int, project_pk: int) -> HttpRespon
     if not is_office(request.user):
         raise PermissionDenied
     form = GradeForm(request.POST)
-    what = _("The grade")
+    what = _("The grade was not saved: %(problems)s")
     if not form.is_valid():
         _fail(request, what, _form_errors(form))
         return _to_detail(project)
