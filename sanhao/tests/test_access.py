@@ -61,8 +61,16 @@ VIEWS = {
     "projects:revise": ("post", {"office", "liaison_a"}, {"pk": "campaign", "project_pk": "A"}),
     "projects:drop": ("post", {"office", "liaison_a"}, {"pk": "campaign", "project_pk": "A"}),
     "projects:reinstate": ("post", OFFICE, {"pk": "campaign", "project_pk": "A"}),
-    "projects:add_milestone": ("post", {"office", "liaison_a"}, {"pk": "campaign", "project_pk": "A"}),
-    "projects:update_milestone": ("post", {"office", "liaison_a"}, {"pk": "campaign", "milestone_pk": "A"}),
+    "projects:add_milestone": (
+        "post",
+        {"office", "liaison_a"},
+        {"pk": "campaign", "project_pk": "A"},
+    ),
+    "projects:update_milestone": (
+        "post",
+        {"office", "liaison_a"},
+        {"pk": "campaign", "milestone_pk": "A"},
+    ),
     "projects:grade": ("post", OFFICE, {"pk": "campaign", "project_pk": "A"}),
     "projects:download": ("get", READERS, {"pk": "campaign", "evidence_pk": "A"}),
 }
@@ -153,7 +161,9 @@ def _project(world, unit):
     leader = Post.objects.current().filter(unit=unit, role=Role.LEADER).get()
     project = register_project(world.campaign, unit, kind="secretary", owner=leader,
                                title="党建+基层治理", goal="建成片区服务中心", actor=world.office)  # fmt: skip
-    milestone = add_milestone(project, title="选址", due_on=dt.date(2026, 3, 31), actor=world.office)
+    milestone = add_milestone(
+        project, title="选址", due_on=dt.date(2026, 3, 31), actor=world.office
+    )
     upload = SimpleUploadedFile("选址.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
     update_milestone(milestone, action="done", text="已选址", on=dt.date(2026, 3, 20), file=upload,
                      actor=world.office)  # fmt: skip

@@ -6,147 +6,406 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('campaigns', '0001_initial'),
-        ('orgs', '0003_roster_problems'),
+        ("campaigns", "0001_initial"),
+        ("orgs", "0003_roster_problems"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='milestone')),
-                ('due_on', models.DateField(verbose_name='due date')),
-                ('created', models.DateTimeField(verbose_name='time')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="milestone")),
+                ("due_on", models.DateField(verbose_name="due date")),
+                ("created", models.DateTimeField(verbose_name="time")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'milestone',
-                'verbose_name_plural': 'milestones',
-                'ordering': ['project', 'due_on', 'id'],
+                "verbose_name": "milestone",
+                "verbose_name_plural": "milestones",
+                "ordering": ["project", "due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='MilestoneUpdate',
+            name="MilestoneUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('note', 'progress note'), ('done', 'done'), ('reschedule', 'new due date'), ('reopen', 'reopened'), ('drop', 'dropped')], max_length=16, verbose_name='action')),
-                ('text', models.CharField(help_text='Done: the evidence. A new date, reopened, dropped: the reason.', max_length=500, verbose_name='evidence or note')),
-                ('on', models.DateField(blank=True, help_text='Done: the day it was done. A new due date: that date.', null=True, verbose_name='date')),
-                ('created', models.DateTimeField(verbose_name='time')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by')),
-                ('milestone', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='projects.milestone', verbose_name='milestone')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("note", "progress note"),
+                            ("done", "done"),
+                            ("reschedule", "new due date"),
+                            ("reopen", "reopened"),
+                            ("drop", "dropped"),
+                        ],
+                        max_length=16,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "text",
+                    models.CharField(
+                        help_text="Done: the evidence. A new date, reopened, dropped: the reason.",
+                        max_length=500,
+                        verbose_name="evidence or note",
+                    ),
+                ),
+                (
+                    "on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Done: the day it was done. A new due date: that date.",
+                        null=True,
+                        verbose_name="date",
+                    ),
+                ),
+                ("created", models.DateTimeField(verbose_name="time")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered by",
+                    ),
+                ),
+                (
+                    "milestone",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="projects.milestone",
+                        verbose_name="milestone",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'milestone update',
-                'verbose_name_plural': 'milestone updates',
-                'ordering': ['milestone', 'id'],
+                "verbose_name": "milestone update",
+                "verbose_name_plural": "milestone updates",
+                "ordering": ["milestone", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='file name')),
-                ('kind', models.CharField(choices=[('pdf', 'PDF'), ('png', 'PNG'), ('jpeg', 'JPEG'), ('docx', 'Word'), ('xlsx', 'Excel'), ('pptx', 'PowerPoint')], max_length=8, verbose_name='file type')),
-                ('size', models.PositiveIntegerField(verbose_name='size')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('stored_name', models.CharField(max_length=200, verbose_name='stored as')),
-                ('created', models.DateTimeField(verbose_name='time')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by')),
-                ('update', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='projects.milestoneupdate', verbose_name='update')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="file name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("pdf", "PDF"),
+                            ("png", "PNG"),
+                            ("jpeg", "JPEG"),
+                            ("docx", "Word"),
+                            ("xlsx", "Excel"),
+                            ("pptx", "PowerPoint"),
+                        ],
+                        max_length=8,
+                        verbose_name="file type",
+                    ),
+                ),
+                ("size", models.PositiveIntegerField(verbose_name="size")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("stored_name", models.CharField(max_length=200, verbose_name="stored as")),
+                ("created", models.DateTimeField(verbose_name="time")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered by",
+                    ),
+                ),
+                (
+                    "update",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="projects.milestoneupdate",
+                        verbose_name="update",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evidence file',
-                'verbose_name_plural': 'evidence files',
-                'ordering': ['update', 'id'],
+                "verbose_name": "evidence file",
+                "verbose_name_plural": "evidence files",
+                "ordering": ["update", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('secretary', 'secretary project'), ('leader', 'leader demonstration project'), ('deputy', 'deputy project')], max_length=16, verbose_name='kind')),
-                ('created', models.DateTimeField(verbose_name='time')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='orgs.unit', verbose_name='unit')),
-                ('year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='campaigns.campaignyear', verbose_name='year')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("secretary", "secretary project"),
+                            ("leader", "leader demonstration project"),
+                            ("deputy", "deputy project"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("created", models.DateTimeField(verbose_name="time")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered by",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="orgs.unit",
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="campaigns.campaignyear",
+                        verbose_name="year",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'project',
-                'verbose_name_plural': 'projects',
-                'ordering': ['year', 'unit__order', 'kind', 'id'],
+                "verbose_name": "project",
+                "verbose_name_plural": "projects",
+                "ordering": ["year", "unit__order", "kind", "id"],
             },
         ),
         migrations.AddField(
-            model_name='milestone',
-            name='project',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='projects.project', verbose_name='project'),
+            model_name="milestone",
+            name="project",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="projects.project",
+                verbose_name="project",
+            ),
         ),
         migrations.CreateModel(
-            name='Grade',
+            name="Grade",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('medal', models.CharField(choices=[('gold', 'gold award'), ('silver', 'silver award'), ('bronze', 'bronze award'), ('none', 'no award')], max_length=8, verbose_name='award')),
-                ('points', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='points')),
-                ('reason', models.CharField(max_length=500, verbose_name='reason')),
-                ('created', models.DateTimeField(verbose_name='time')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='projects.project', verbose_name='project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "medal",
+                    models.CharField(
+                        choices=[
+                            ("gold", "gold award"),
+                            ("silver", "silver award"),
+                            ("bronze", "bronze award"),
+                            ("none", "no award"),
+                        ],
+                        max_length=8,
+                        verbose_name="award",
+                    ),
+                ),
+                (
+                    "points",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=5, null=True, verbose_name="points"
+                    ),
+                ),
+                ("reason", models.CharField(max_length=500, verbose_name="reason")),
+                ("created", models.DateTimeField(verbose_name="time")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered by",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="projects.project",
+                        verbose_name="project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'project grade',
-                'verbose_name_plural': 'project grades',
-                'ordering': ['project', 'id'],
+                "verbose_name": "project grade",
+                "verbose_name_plural": "project grades",
+                "ordering": ["project", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ProjectRevision',
+            name="ProjectRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='project title')),
-                ('goal', models.TextField(max_length=2000, verbose_name='goal')),
-                ('dropped', models.BooleanField(default=False, verbose_name='dropped')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='reason')),
-                ('created', models.DateTimeField(verbose_name='time')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='orgs.post', verbose_name='owner')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='projects.project', verbose_name='project')),
-                ('supersedes', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='projects.projectrevision', verbose_name='corrects')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="project title")),
+                ("goal", models.TextField(max_length=2000, verbose_name="goal")),
+                ("dropped", models.BooleanField(default=False, verbose_name="dropped")),
+                ("reason", models.CharField(blank=True, max_length=200, verbose_name="reason")),
+                ("created", models.DateTimeField(verbose_name="time")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered by",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="orgs.post",
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="projects.project",
+                        verbose_name="project",
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="superseded_by",
+                        to="projects.projectrevision",
+                        verbose_name="corrects",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'project revision',
-                'verbose_name_plural': 'project revisions',
-                'ordering': ['project', 'id'],
+                "verbose_name": "project revision",
+                "verbose_name_plural": "project revisions",
+                "ordering": ["project", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='milestoneupdate',
-            constraint=models.CheckConstraint(condition=models.Q(('text', ''), _negated=True), name='milestone_update_has_text'),
+            model_name="milestoneupdate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("text", ""), _negated=True), name="milestone_update_has_text"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='milestoneupdate',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('action__in', ['done', 'reschedule']), ('on__isnull', False)), models.Q(models.Q(('action__in', ['done', 'reschedule']), _negated=True), ('on__isnull', True)), _connector='OR'), name='milestone_update_date_when_needed'),
+            model_name="milestoneupdate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("action__in", ["done", "reschedule"]), ("on__isnull", False)),
+                    models.Q(
+                        models.Q(("action__in", ["done", "reschedule"]), _negated=True),
+                        ("on__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="milestone_update_date_when_needed",
+            ),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['year', 'unit'], name='project_year_unit_idx'),
+            model_name="project",
+            index=models.Index(fields=["year", "unit"], name="project_year_unit_idx"),
         ),
         migrations.AddConstraint(
-            model_name='grade',
-            constraint=models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='project_grade_has_reason'),
+            model_name="grade",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reason", ""), _negated=True), name="project_grade_has_reason"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='grade',
-            constraint=models.CheckConstraint(condition=models.Q(('points__isnull', True), models.Q(('points__gte', 0), ('points__lte', 100)), _connector='OR'), name='project_grade_points_0_100'),
+            model_name="grade",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("points__isnull", True),
+                    models.Q(("points__gte", 0), ("points__lte", 100)),
+                    _connector="OR",
+                ),
+                name="project_grade_points_0_100",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='projectrevision',
-            constraint=models.CheckConstraint(condition=models.Q(('supersedes__isnull', True), models.Q(('reason', ''), _negated=True), _connector='OR'), name='project_revision_has_reason', violation_error_message='A correction needs a reason.'),
+            model_name="projectrevision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("supersedes__isnull", True),
+                    models.Q(("reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="project_revision_has_reason",
+                violation_error_message="A correction needs a reason.",
+            ),
         ),
     ]
