@@ -248,7 +248,8 @@ def _owner(unit: Unit, kind: str, deputy: int | None) -> Post:
     posts = Post.objects.current().filter(unit=unit)
     if kind != Kind.DEPUTY:
         return posts.get(role=Role.LEADER)
-    return list(posts.filter(role=Role.DEPUTY).order_by("order", "pk"))[deputy or 0]
+    deputies = list(posts.filter(role=Role.DEPUTY).order_by("order", "pk"))
+    return deputies[(deputy or 0) % len(deputies)]
 
 
 def seed_projects(campaign: Any, units: list[Unit], office: Any) -> None:
