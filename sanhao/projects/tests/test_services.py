@@ -285,3 +285,32 @@ def test_the_ranking_orders_by_points_then_award_with_competition_ranks(world):
         ("项目6", 7, False),
     ]  # fmt: skip
     assert [r.revision.title for r in ungraded] == ["党建+基层治理"]
+
+
+def test_every_write_leaves_one_audit_entry(world):
+    def count():
+        return AuditEntry.objects.filter(action__startswith="projects.").count()
+
+    steps = []
+    p = project(world)
+    steps.append(count())
+    m = milestone(world, p)
+    steps.append(count())
+    update_milestone(m, action="done", text="完成", on=dt.date(2026, 5, 1), actor=world.liaison_a)
+    steps.append(count())
+    revise_project(p, title="新名称", goal="目标", owner=world.posts["A0"], reason="更准确",
+                   actor=world.liaison_a)  # fmt: skip
+    steps.append(count())
+    grade_project(p, medal="bronze", reason="评定", actor=world.office)
+    steps.append(count())
+    drop_project(p, reason="合并", actor=world.liaison_a)
+    steps.append(count())
+    reinstate_project(p, reason="恢复", actor=world.office)
+    steps.append(count())
+    assert steps == [1, 2, 3, 4, 5, 6, 7]
+    actions = list(AuditEntry.objects.filter(action__startswith="projects.").order_by("seq")
+                   .values_list("action", flat=True))  # fmt: skip
+    assert actions == ["projects.project.register", "projects.milestone.add",
+                       "projects.milestone.update", "projects.project.revise",
+                       "projects.grade.add", "projects.project.drop",
+                       "projects.project.reinstate"]  # fmt: skip
