@@ -183,9 +183,8 @@ def _new_revision(
     reason = _line(reason, REASON_MAX)
     if not reason:
         raise DomainError(_("A correction needs a reason."))
-    old = ProjectRevision.objects.select_for_update().get(
-        project=project, superseded_by__isnull=True
-    )
+    Project.objects.select_for_update().filter(pk=project.pk).first()  # one writer at a time
+    old = current_revision(project)
     values = {"title": old.title, "goal": old.goal, "owner": old.owner, "dropped": old.dropped}
     values |= changes
     new = ProjectRevision.objects.create(project=project, supersedes=old, reason=reason,
