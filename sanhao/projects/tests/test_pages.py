@@ -218,3 +218,18 @@ def test_the_year_list_filters_by_kind_and_unit(world):
     assert "乙街道书记项目" in body and "甲镇书记项目" not in body
     body = client.get(url(world, "year_list"), {"kind": "nonsense"}).content.decode()
     assert body.count("项目</a>") == 3
+
+
+def test_the_history_names_each_revision(world):
+    from sanhao.projects.services import drop_project, reinstate_project, revise_project
+
+    p = project(world)
+    revise_project(p, title="新名称", goal="目标", owner=world.posts["A0"], reason="更准确",
+                   actor=world.liaison_a)  # fmt: skip
+    drop_project(p, reason="合并到其他项目", actor=world.liaison_a)
+    reinstate_project(p, reason="专班研究后恢复", actor=world.office)
+    body = world.client_for(world.viewer).get(detail(world, p)).content.decode()
+    history = body.split("项目变更记录")[1]
+    for word in ("登记", "更正", "已放弃", "恢复", "合并到其他项目", "专班研究后恢复"):
+        assert word in history, word
+    assert history.index("已放弃") < history.index("恢复：")

@@ -132,7 +132,7 @@ def test_the_unit_drops_only_the_office_takes_back(world):
         drop_project(p, reason="", actor=world.liaison_a)
     drop_project(p, reason="与其他项目合并", actor=world.liaison_a)
     assert project_rows(world.campaign)[0].status == "dropped"
-    with pytest.raises(DomainError, match="已取消"):
+    with pytest.raises(DomainError, match="已放弃"):
         milestone(world, p)
     with pytest.raises(DomainError, match="工作专班"):
         reinstate_project(p, reason="恢复", actor=world.liaison_a)
