@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "sanhao.checks",
     "sanhao.deviations",
     "sanhao.notices",
+    "sanhao.projects",
     "sanhao.demo",
 ]
 

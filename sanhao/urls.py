@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("sanhao.targets.urls")),
     path("", include("sanhao.events.urls")),
     path("", include("sanhao.checks.urls")),
+    path("", include("sanhao.projects.urls")),
     path("", include("sanhao.records.urls")),
     path("", include("sanhao.deviations.urls")),
     path("", include("sanhao.notices.urls")),

@@ -24,6 +24,7 @@ from sanhao.lib import jiangyan
 from sanhao.notices.services import send_reminders
 from sanhao.orgs import services
 from sanhao.orgs.models import District, Person, Post, Role, Unit
+from sanhao.projects.demo import seed_projects
 from sanhao.rankings.demo import seed_scheme
 from sanhao.rankings.runs import compute_scores
 from sanhao.records.demo import seed_records
@@ -176,6 +177,7 @@ def seed_demo() -> District:
     seed_checks(campaign, units, office)
     seed_pledges(campaign, units, office)
     seed_deviations(campaign, units, office)
+    seed_projects(campaign, units, office)
     compute_scores(campaign, actor=office, today=FIGURES_TO)
     send_reminders(FIGURES_TO)  # the liaisons' notices of the demo's day
     assert User.objects.filter(is_demo=True).count() == len(demo_logins())

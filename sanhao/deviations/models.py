@@ -72,7 +72,7 @@ class Deviation(AppendOnlyModel):
 
 class DeviationStatus(models.TextChoices):
     OPEN = "open", _("being corrected")
-    CLOSED = "closed", _("corrected")
+    CLOSED = "closed", _("corrected and closed")
     DROPPED = "dropped", _("dropped")
 
 

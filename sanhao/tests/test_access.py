@@ -74,6 +74,25 @@ VIEWS = {
     "notices:list": ("get", set(ROLES), {}),
     "notices:read": ("post", set(ROLES), {}),
     "notices:sent": ("get", OFFICE, {}),
+    "projects:year_list": ("get", READERS, {"pk": "campaign"}),
+    "projects:ranking": ("get", SCHEME_READERS, {"pk": "campaign"}),
+    "projects:unit_projects": ("get", READERS, {"pk": "campaign", "code": "A"}),
+    "projects:detail": ("get", READERS, {"pk": "campaign", "project_pk": "A"}),
+    "projects:revise": ("post", {"office", "liaison_a"}, {"pk": "campaign", "project_pk": "A"}),
+    "projects:drop": ("post", {"office", "liaison_a"}, {"pk": "campaign", "project_pk": "A"}),
+    "projects:reinstate": ("post", OFFICE, {"pk": "campaign", "project_pk": "A"}),
+    "projects:add_milestone": (
+        "post",
+        {"office", "liaison_a"},
+        {"pk": "campaign", "project_pk": "A"},
+    ),
+    "projects:update_milestone": (
+        "post",
+        {"office", "liaison_a"},
+        {"pk": "campaign", "milestone_pk": "A"},
+    ),
+    "projects:grade": ("post", OFFICE, {"pk": "campaign", "project_pk": "A"}),
+    "projects:download": ("get", READERS, {"pk": "campaign", "evidence_pk": "A"}),
 }
 NOT_WALKED = {"accounts:login", "accounts:logout", "set_language"}
 
@@ -177,6 +196,28 @@ def _deviation(world, unit):
                             actor=world.office)  # fmt: skip
 
 
+def _project(world, unit):
+    """A project of the unit with a milestone done, its evidence a file (made once per unit)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sanhao.projects.models import Evidence
+    from sanhao.projects.services import add_milestone, register_project, update_milestone
+
+    kept = Evidence.objects.filter(update__milestone__project__unit=unit).first()
+    if kept:
+        return kept
+    leader = Post.objects.current().filter(unit=unit, role=Role.LEADER).get()
+    project = register_project(world.campaign, unit, kind="secretary", owner=leader,
+                               title="党建+基层治理", goal="建成片区服务中心", actor=world.office)  # fmt: skip
+    milestone = add_milestone(
+        project, title="选址", due_on=dt.date(2026, 3, 31), actor=world.office
+    )
+    upload = SimpleUploadedFile("选址.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    update_milestone(milestone, action="done", text="已选址", on=dt.date(2026, 3, 20), file=upload,
+                     actor=world.office)  # fmt: skip
+    return Evidence.objects.get(update__milestone=milestone)
+
+
 def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
     """URL parameters from town A's or B's objects, or from one post and its unit."""
     if isinstance(unit, Post):
@@ -203,6 +244,11 @@ def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
     if "deviation_pk" in spec or "update_pk" in spec:
         update = _deviation(world, team)
         values["deviation_pk"], values["update_pk"] = update.deviation_id, update.pk
+    if {"project_pk", "milestone_pk", "evidence_pk"} & set(spec):
+        evidence = _project(world, team)
+        milestone = evidence.update.milestone
+        values |= {"evidence_pk": evidence.pk, "milestone_pk": milestone.pk,
+                   "project_pk": milestone.project_id}  # fmt: skip
     return {name: values[name] for name in spec}
 
 
@@ -275,6 +321,9 @@ def test_it_never_shows_another_unit_to_a_liaison_on_any_url(world, transferred)
             "deviation_pk",
             "update_pk",
             "section",
+            "project_pk",
+            "milestone_pk",
+            "evidence_pk",
         }
         assert not unknown, f"teach this test the URL parameter(s) {unknown} of {name}"
         for objects in ("B", transferred):

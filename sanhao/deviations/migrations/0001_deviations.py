@@ -95,7 +95,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("open", "being corrected"),
-                            ("closed", "corrected"),
+                            ("closed", "corrected and closed"),
                             ("dropped", "dropped"),
                         ],
                         max_length=16,
