@@ -156,3 +156,16 @@ def test_the_demo_gives_every_unit_its_teams_pledge_and_two_members(world):
         current = current_pledges(world.campaign, unit)
         assert len(current) == 3 and current[0].post is None
     assert Pledge.objects.filter(supersedes__isnull=False).count() == 1
+
+
+def test_home_links_the_liaison_to_the_pledges_and_every_reader_to_the_events_and_scores(world):
+    home = reverse("home")
+    liaison = world.client_for(world.liaison_a).get(home).content.decode()
+    assert f'href="{url(world)}"' in liaison and "加分、扣分与一票否决事项" in liaison
+    assert "各镇街量化计分" not in liaison  # the scores page names every unit
+    scores = reverse("rankings:scores", args=[world.campaign.pk])
+    for who in ("office", "viewer"):
+        body = world.client_for(getattr(world, who)).get(home).content.decode()
+        assert f'href="{scores}"' in body and "加分、扣分与一票否决事项" in body
+    judge = world.client_for(world.judge).get(home).content.decode()
+    assert "加分、扣分" not in judge and "晒目标" not in judge
