@@ -170,3 +170,54 @@ def test_a_liaison_enters_a_months_actuals_and_the_units_k_moves(
     page.screenshot(path=SCREENSHOTS / f"unit-k-{name}.png", full_page=True)
     assert errors == []
     office.close()
+
+
+@pytest.mark.parametrize(
+    ("viewport", "name"),
+    [({"width": 1280, "height": 900}, "desktop"), ({"width": 390, "height": 844}, "phone")],
+)
+def test_the_office_reads_the_years_record_and_every_k_opens(browser, demo_site, viewport, name):
+    """Issue 7's office side: the compliance grid, the overdue remedies, the district table of
+    the indicators, the scores with each K's breakdown; the liaison's chart and pledges."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    errors: list[str] = []
+    context = browser.new_context(viewport=viewport, locale="zh-CN")
+    page = context.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sign_in(page, demo_site, "office")
+    page.get_by_role("link", name="过程记录").click()
+    assert page.locator("table").first.is_visible()
+    assert page.get_by_text("缺").count() > 0  # the demo's missing months show
+    page.screenshot(path=SCREENSHOTS / f"records-grid-{name}.png", full_page=True)
+    page.go_back()
+    page.get_by_role("link", name="点调会与补短").click()
+    page.get_by_role("link", name="逾期未完成的补短举措").first.click()
+    assert page.get_by_text("逾期").count() > 0
+    page.screenshot(path=SCREENSHOTS / f"overdue-{name}.png", full_page=True)
+    page.goto(demo_site + "/")
+    page.get_by_role("link", name="指标完成情况").click()
+    assert page.get_by_text("白米镇").first.is_visible()
+    page.screenshot(path=SCREENSHOTS / f"district-figures-{name}.png", full_page=True)
+    page.goto(demo_site + "/")
+    page.get_by_role("link", name="各镇街量化计分（K）").click()
+    page.locator("details.k summary").first.click()
+    assert page.locator("details.k table.breakdown").first.is_visible()
+    page.screenshot(path=SCREENSHOTS / f"scores-{name}.png", full_page=True)
+    context.close()
+
+    context = browser.new_context(viewport=viewport, locale="zh-CN")
+    page = context.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sign_in(page, demo_site, "liaison-baimi")
+    page.get_by_role("link", name="指标完成情况").click()
+    page.wait_for_selector("[data-chart-source][data-drawn='3']")
+    assert page.locator(".charts .chart svg").count() == 3
+    page.screenshot(path=SCREENSHOTS / f"figures-chart-{name}.png", full_page=True)
+    page.goto(demo_site + "/")
+    page.get_by_role("link", name="晒目标·比担当").click()
+    page.locator("#pledge-form textarea").fill("年内新招引亿元项目 2 个")
+    page.get_by_role("button", name="公开", exact=True).click()
+    assert page.locator("article.pledge > p", has_text="年内新招引亿元项目 2 个").is_visible()
+    page.screenshot(path=SCREENSHOTS / f"pledges-{name}.png", full_page=True)
+    context.close()
+    assert errors == []
