@@ -55,3 +55,10 @@ def get_deputy_post_for_office(user: Any, pk: int, post_pk: int) -> tuple[Campai
     except Post.DoesNotExist:
         raise Http404 from None
     return year, post
+
+
+def get_year_for_actuals_import(user: Any, pk: int) -> CampaignYear:
+    """The office imports every unit's actuals, a liaison their own unit's; nobody else."""
+    if not (is_office(user) or getattr(user, "is_liaison", False)):
+        raise PermissionDenied
+    return get_year(pk)
