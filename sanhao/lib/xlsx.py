@@ -70,9 +70,39 @@ def _local(name: str) -> str:
     return name.rpartition(" ")[2]
 
 
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc, and encrypted .xlsx
+
+
+def _refuse_other_formats(data: bytes) -> None:
+    """A file that is no zip at all, told apart by its first bytes, with what to do."""
+    if data.startswith(b"PK"):
+        return
+    if data.startswith(OLE2):
+        raise WorkbookError(
+            _(
+                "this is an old-format Excel file (.xls) or an encrypted workbook: open it in Excel or WPS and save it as “Excel 工作簿 (.xlsx)” without a password"
+            )
+        )
+    head = data[:4096]
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = head.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if text.strip() and ("," in text or "\t" in text) and "\x00" not in text:
+            raise WorkbookError(
+                _(
+                    "this is a text file (CSV) with the name of a workbook: open it in Excel or WPS and save it as “Excel 工作簿 (.xlsx)”"
+                )
+            )
+        break
+    raise WorkbookError(_("this is not an Excel workbook (.xlsx)"))
+
+
 class Workbook:
     def __init__(self, data: bytes, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
+        _refuse_other_formats(data)
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self._zip.infolist()

@@ -182,8 +182,8 @@ def import_actuals(
     try:
         book = xlsx.Workbook(data, LIMITS)
         entries = _read(book, year, month, own_unit, report)
-    except xlsx.WorkbookError as error:
-        report.problems.append(Problem(error.sheet or _("file"), None, "", error.message))
+    except xlsx.WorkbookError as error:  # the file's one problem, whatever its rows had
+        report.problems[:] = [Problem(error.sheet or _("file"), None, "", error.message)]
         return report
     if report.problems:
         return report
