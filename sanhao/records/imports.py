@@ -308,18 +308,18 @@ def _read(
             attendance = _attendance(values.get("absent"), teams.get(unit.pk, []), problem)
         if len(problems) > before or unit is None or record_type is None or period is None:
             continue
-        key = (unit.pk, record_type.type, period)
-        if key in seen:
+        identity = (unit.pk, record_type.type, period)
+        if identity in seen:
             problems.append(
-                Problem(sheet, number, "", _("the same record as row %(row)s") % {"row": seen[key]})
+                Problem(sheet, number, "", _("the same record as row %(row)s") % {"row": seen[identity]})
             )
             continue
-        seen[key] = number
-        if key in taken:
+        seen[identity] = number
+        if identity in taken:
             problems.append(
-                Problem(sheet, number, places["period"] if "period" in places else "",
+                Problem(sheet, number, places.get("period", ""),
                         _("%(name)s of period %(period)s is already recorded (held on %(day)s): correct that record on its page instead.")
-                        % {"name": record_type.name, "period": period, "day": taken[key].isoformat()})
+                        % {"name": record_type.name, "period": period, "day": taken[identity].isoformat()})
             )  # fmt: skip
             continue
         if not problems:
@@ -369,8 +369,8 @@ def _attendance(value: Any, team: list[Post], problem: Any) -> list[dict[str, An
         match = _ABSENT.match(part)
         who = normalise(match.group("who")) if match else normalise(part)
         reason = " ".join(((match.group("r1") or match.group("r2") or "") if match else "").split())
-        post = by_name.get(who)
-        if post is None:
+        found = by_name.get(who)
+        if found is None:
             problem(
                 "absent", _("%(name)s is not in the unit's current team") % {"name": shown(who)}
             )
@@ -378,11 +378,11 @@ def _attendance(value: Any, team: list[Post], problem: Any) -> list[dict[str, An
             continue
         if not reason:
             problem(
-                "absent", _("%(name)s was absent: give the reason.") % {"name": post.person.name}
+                "absent", _("%(name)s was absent: give the reason.") % {"name": found.person.name}
             )
             ok = False
             continue
-        absent[post.person.code] = reason
+        absent[found.person.code] = reason
     if not ok:
         return None
     return [{"number": p.person.code, "present": p.person.code not in absent,

@@ -1,4 +1,5 @@
-"""Figures as clerks write them: every format the import reads, and what it refuses."""
+"""Figures as clerks write them: every format the import reads, and what it refuses
+(with the Chinese message the clerk reads)."""
 
 from __future__ import annotations
 
@@ -60,24 +61,24 @@ def test_it_reads_the_not_reported_markers_as_none(value):
 @pytest.mark.parametrize(
     ("value", "unit", "column", "words"),
     [
-        ("1,23", "万元", None, "comma"),
-        ("1.234,5", "万元", None, "comma"),
-        ("1.2.3", "万元", None, "not a number"),
-        ("12 34", "万元", None, "space"),  # two numbers once the space goes
-        ("1e5", "万元", None, "not a number"),
-        ("约100", "万元", None, "not a number"),
-        ("-5", "万元", None, "negative"),
-        (-5, "万元", None, "negative"),
-        ("12.3万", "", None, "no unit"),  # 万 of what?
-        ("12.3万", "%", None, "percentage has no"),
-        ("28.57%", "万元", None, "percentage"),
-        (Percent(0.2857), "万元", None, "formatted as a percentage"),
-        ("3万元", "个", None, "money"),
-        ("1.23456", "万元", None, "decimal places"),
-        (dt.datetime(2026, 1, 2), "万元", None, "date"),
-        (True, "万元", None, "not a number"),
-        (float("nan"), "万元", None, "not a number"),
-        ("12", "个", "万元", "write it in"),
+        ("1,23", "万元", None, "逗号"),
+        ("1.234,5", "万元", None, "逗号"),
+        ("1.2.3", "万元", None, "不是数字"),
+        ("12 34", "万元", None, "空格"),  # two numbers once the space goes
+        ("1e5", "万元", None, "不是数字"),
+        ("约100", "万元", None, "不是数字"),
+        ("-5", "万元", None, "不能为负"),
+        (-5, "万元", None, "不能为负"),
+        ("12.3万", "", None, "未设计量单位"),  # 万 of what?
+        ("12.3万", "%", None, "百分比不能带"),
+        ("28.57%", "万元", None, "是百分比"),
+        (Percent(0.2857), "万元", None, "百分比格式"),
+        ("3万元", "个", None, "是金额"),
+        ("1.23456", "万元", None, "小数超过"),
+        (dt.datetime(2026, 1, 2), "万元", None, "日期"),
+        (True, "万元", None, "不是数字"),
+        (float("nan"), "万元", None, "不是数字"),
+        ("12", "个", "万元", "请按"),
     ],
 )
 def test_it_refuses_what_is_not_plainly_one_figure(value, unit, column, words):
