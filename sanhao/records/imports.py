@@ -311,7 +311,9 @@ def _read(
         identity = (unit.pk, record_type.type, period)
         if identity in seen:
             problems.append(
-                Problem(sheet, number, "", _("the same record as row %(row)s") % {"row": seen[identity]})
+                Problem(
+                    sheet, number, "", _("the same record as row %(row)s") % {"row": seen[identity]}
+                )
             )
             continue
         seen[identity] = number

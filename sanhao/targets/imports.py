@@ -14,8 +14,9 @@ unit by its code (or, without a code column, its name), and reads every cell wit
 `sanhao.lib.numbers.parse_figure` in the indicator's unit. `—`, `-`, `/` and empty are
 not reported and leave the figure as it is; a 合计 row is skipped. Every problem is
 collected with its sheet, row and column; nothing is written unless there is none.
-Then every unit's figures are written through `targets.services.enter_figures` in one
-transaction (one audit entry per unit, and one for the import); a refusal there rolls
+Then every unit's figures are written in one transaction by
+`targets.services.enter_figures_of_units` (the checks of `enter_figures` for each unit,
+a fixed number of queries, one audit entry listing every change); a refusal there rolls
 all of it back and is reported on the unit's row.
 
 A liaison imports only their own unit: another unit's row is a problem, not a write. A
@@ -32,17 +33,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from sanhao.accounts.roles import is_office
-from sanhao.audit.services import record
 from sanhao.campaigns.models import CampaignYear
 from sanhao.lib import xlsx
-from sanhao.lib.errors import DomainError
 from sanhao.lib.numbers import NumberError, parse_figure
 from sanhao.lib.xlsx_import import (
     TOTAL_WORDS,
@@ -198,31 +196,20 @@ def import_actuals(
         )  # fmt: skip
     if report.problems or not entries:
         return report
+    rows = {unit.pk: row for unit, (row, _figures) in entries.items()}
     try:
-        with transaction.atomic():
-            for unit, (row, figures) in entries.items():
-                try:
-                    new = services.enter_figures(year, unit, figures, reason=reason, actor=actor)
-                except DomainError as error:
-                    report.problems.append(Problem(SHEET, row, "", error.message))
-                    raise
-                report.changed += len(new)
-            record(
-                "targets.actuals.import",
-                actor=actor,
-                obj=year,
-                data={
-                    "year": year.year,
-                    "month": month,
-                    "sha256": hashlib.sha256(data).hexdigest(),
-                    "units": report.units,
-                    "figures": report.figures,
-                    "changed": report.changed,
-                    "reason": reason.strip(),
-                },
-            )
-    except DomainError:
-        report.changed = 0
+        new = services.enter_figures_of_units(
+            year,
+            [(unit, figures) for unit, (_row, figures) in entries.items()],
+            reason=reason,
+            actor=actor,
+            source={"month": month, "sha256": hashlib.sha256(data).hexdigest(),
+                    "rows": report.units},
+        )  # fmt: skip
+    except services.UnitFiguresRefused as error:
+        report.problems.append(Problem(SHEET, rows.get(error.unit.pk), "", error.message))
+        return report
+    report.changed = len(new)
     return report
 
 

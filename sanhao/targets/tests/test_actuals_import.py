@@ -95,8 +95,12 @@ def test_it_imports_the_filled_template_back(world):
     assert actual(world, world.a) == Decimal("1234.5")
     assert actual(world, world.a, "fdi_received") == Decimal("1234")
     assert actual(world, world.b, "industrial_investment") == Decimal("56.25")
-    entry = AuditEntry.objects.filter(action="targets.actuals.import").get()
+    entry = AuditEntry.objects.filter(action="targets.figures.import").get()
     assert entry.data["changed"] == 3 and entry.data["month"] == 10
+    assert entry.data["figures"]["town-a"] == [
+        ["sales", "actual", 10, "1234.5", None],
+        ["fdi_received", "actual", 10, "1234", None],
+    ]
     # The same file again changes nothing.
     assert upload(client, world, out.getvalue()).status_code == 302
     assert Figure.objects.count() == 3
@@ -197,16 +201,26 @@ def test_it_lets_neither_viewers_nor_judges_import(world, role, status):
 def test_it_rolls_back_every_unit_when_the_service_refuses_one(world, monkeypatch):
     from sanhao.targets import services
 
-    real = services.enter_figures
+    real = services._figure
 
-    def refuse_b(year, unit, entries, **kwargs):
+    def refuse_b(year, unit, *args, **kwargs):
         if unit.code == "town-b":
             raise services.DomainError("拒绝")
-        return real(year, unit, entries, **kwargs)
+        return real(year, unit, *args, **kwargs)
 
-    monkeypatch.setattr(services, "enter_figures", refuse_b)
+    monkeypatch.setattr(services, "_figure", refuse_b)
     data = workbook([["town-a", "甲镇", "50", None, None], ["town-b", "乙街道", "60", None, None]])
     report = import_actuals(data, year=world.campaign, month=10, actor=world.office)
     assert [str(p) for p in report.problems] == ["“月度实绩”表第 4 行：拒绝"]
     assert Figure.objects.count() == 0
-    assert not AuditEntry.objects.filter(action="targets.actuals.import").exists()
+    assert not AuditEntry.objects.filter(action="targets.figures.import").exists()
+
+
+def test_it_writes_a_district_in_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    from sanhao.orgs.tests.test_query_counts import grow
+
+    grow(world, 30, 0)
+    rows = [[f"u{i}", None, str(i), None, None] for i in range(2, 30)]
+    with django_assert_max_num_queries(20):
+        report = import_actuals(workbook(rows), year=world.campaign, month=10, actor=world.office)
+    assert report.ok and report.changed == 28
