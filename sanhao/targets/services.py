@@ -173,7 +173,7 @@ def _figure(
     unit: Unit,
     entry: Entry,
     names: dict[str, str],
-    kinds: dict[str, str],
+    kinds: dict[str, Any],
     locked: set[int],
     current: dict[tuple, Decimal],
     *,
