@@ -65,8 +65,14 @@ _TITLE_MONTH = re.compile(r"(?P<year>\d{4})年(?:1[-—–~至到])?(?P<month>\d
 
 
 def measure_of(indicator: Indicator) -> str:
-    """The indicator's unit of measure (万元, 亿元, 个 …), "" when the scheme names none."""
-    return str(getattr(indicator, "unit", "") or "")
+    """The indicator's unit of measure (万元, 亿元, 个 …), "" when the scheme names none
+    (the engine's Indicator has no such field yet: a header's unit in brackets then says
+    what a column is in)."""
+    for name in ("unit", "unit_of_measure", "measure"):
+        value = getattr(indicator, name, "")
+        if isinstance(value, str) and value:
+            return value
+    return ""
 
 
 def header_of(indicator: Indicator) -> str:

@@ -224,3 +224,15 @@ def test_it_writes_a_district_in_a_fixed_number_of_queries(world, django_assert_
     with django_assert_max_num_queries(20):
         report = import_actuals(workbook(rows), year=world.campaign, month=10, actor=world.office)
     assert report.ok and report.changed == 28
+
+
+def test_it_converts_by_the_indicators_own_unit_when_the_scheme_names_one(world, monkeypatch):
+    from sanhao.targets import imports
+
+    monkeypatch.setattr(imports, "measure_of", lambda i: "万元" if i.id == "sales" else "")
+    url = reverse("targets:actuals_template", kwargs={"pk": world.campaign.pk})
+    ws = load_workbook(io.BytesIO(world.client_for(world.office).get(url).content))["月度实绩"]
+    assert ws["C2"].value == "开票销售（万元）"
+    data = workbook([["town-a", "甲镇", "1.2亿", None, None]])  # the header names no unit
+    assert upload(world.client_for(world.office), world, data).status_code == 302
+    assert actual(world, world.a) == Decimal("12000")
