@@ -45,6 +45,7 @@ bench: setup
 	$(PY) -m pip install --quiet -e ".[dev,bench]"
 	$(PY) bench/run.py
 	$(PY) bench/import_bench.py
+	$(PY) bench/actuals_import_bench.py
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	$(PY) bench/web.py
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sanhao.checks import views
+from sanhao.checks import exports, views
 
 app_name = "checks"
 urlpatterns = [
@@ -19,4 +19,6 @@ urlpatterns = [
     path(
         "years/<int:pk>/remedies/<int:remedy_pk>/update/", views.update_remedy, name="update_remedy"
     ),
+    path("years/<int:pk>/checks.xlsx", exports.remedies_export, name="list_export"),
+    path("years/<int:pk>/remedies/overdue.xlsx", exports.overdue_export, name="overdue_export"),
 ]

@@ -12,8 +12,9 @@ entity attacks work). The `<dimension>` a sheet declares is ignored: every row i
 data is read. Rows out of order, impossible cell references, references to strings
 that do not exist and damaged or cut-off XML are refused with a readable message.
 
-Values come as Excel holds them: str, int, float, bool, or datetime for a number
-formatted as a date; formulas give their last computed value.
+Values come as Excel holds them: str, int, float, bool, datetime for a number
+formatted as a date, and `sanhao.lib.numbers.Percent` (a float) for one formatted as a
+percentage; formulas give their last computed value.
 """
 
 from __future__ import annotations
@@ -33,11 +34,15 @@ from django.utils.translation import gettext as _
 from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel
 
+from sanhao.lib.numbers import Percent
+
 MAX_ROW = 1_048_576  # Excel's last row
 MAX_COLUMN = 16_384  # Excel's last column, XFD
 MAX_CELL = 32_767  # characters Excel holds in one cell
 # Built-in number formats that show dates, with the East Asian ones (27-36, 50-58).
 DATE_FORMAT_IDS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
+PERCENT_FORMAT_IDS = frozenset([9, 10])
+DATE, PERCENT = "date", "percent"
 OFFICE_DOCUMENT = "officeDocument/2006/relationships/officeDocument"
 CHUNK = 64 * 1024
 _CELL_REF = re.compile(r"([A-Za-z]{1,3})([0-9]*)")
@@ -65,9 +70,39 @@ def _local(name: str) -> str:
     return name.rpartition(" ")[2]
 
 
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc, and encrypted .xlsx
+
+
+def _refuse_other_formats(data: bytes) -> None:
+    """A file that is no zip at all, told apart by its first bytes, with what to do."""
+    if data.startswith(b"PK"):
+        return
+    if data.startswith(OLE2):
+        raise WorkbookError(
+            _(
+                "this is an old-format Excel file (.xls) or an encrypted workbook: open it in Excel or WPS and save it as “Excel 工作簿 (.xlsx)” without a password"
+            )
+        )
+    head = data[:4096]
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = head.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if text.strip() and ("," in text or "\t" in text) and "\x00" not in text:
+            raise WorkbookError(
+                _(
+                    "this is a text file (CSV) with the name of a workbook: open it in Excel or WPS and save it as “Excel 工作簿 (.xlsx)”"
+                )
+            )
+        break
+    raise WorkbookError(_("this is not an Excel workbook (.xlsx)"))
+
+
 class Workbook:
     def __init__(self, data: bytes, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
+        _refuse_other_formats(data)
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self._zip.infolist()
@@ -210,8 +245,9 @@ class Workbook:
     def _part_of_type(self, suffix: str) -> str | None:
         return next((t for k, t in self._book_rels.values() if k.endswith(suffix)), None)
 
-    def _read_styles(self) -> list[bool]:
-        """For each cell style (its index), whether it shows a number as a date."""
+    def _read_styles(self) -> list[str]:
+        """For each cell style (its index), whether it shows a number as a date
+        (`DATE`), as a percentage (`PERCENT`) or otherwise (`""`)."""
         part = self._part_of_type("/styles")
         if part is None:
             return []
@@ -235,8 +271,8 @@ class Workbook:
                 in_cell_xfs = False
 
         self._parse_all(part, start, end)
-        dates = {i: is_date_format(code) for i, code in custom.items()}
-        return [dates.get(i, i in DATE_FORMAT_IDS) for i in formats]
+        kinds = {i: _format_kind(code) for i, code in custom.items()}
+        return [kinds.get(i, _builtin_kind(i)) for i in formats]
 
     def _shared_strings(self) -> list[str]:
         if self._strings is not None:
@@ -303,6 +339,19 @@ class Workbook:
         yield from reader.done
 
 
+def _builtin_kind(number_format: int) -> str:
+    if number_format in DATE_FORMAT_IDS:
+        return DATE
+    return PERCENT if number_format in PERCENT_FORMAT_IDS else ""
+
+
+def _format_kind(code: str) -> str:
+    if is_date_format(code):
+        return DATE
+    unquoted = re.sub(r'"[^"]*"|\\.', "", code.partition(";")[0])
+    return PERCENT if "%" in unquoted else ""
+
+
 def _too_long() -> str:
     return _("the file is damaged: a cell holds more than the %(n)s characters Excel allows") % {
         "n": MAX_CELL
@@ -323,7 +372,7 @@ class _SheetReader:
         self,
         sheet: str,
         strings: list[str],
-        date_styles: list[bool],
+        date_styles: list[str],
         epoch: dt.datetime,
         max_rows: int,
     ) -> None:
@@ -453,9 +502,12 @@ class _SheetReader:
                 number = float(text)
             except ValueError:
                 return text
-        if self.style < len(self.date_styles) and self.date_styles[self.style]:
+        kind = self.date_styles[self.style] if self.style < len(self.date_styles) else ""
+        if kind == DATE:
             try:
                 return from_excel(number, self.epoch)
             except (ValueError, OverflowError, ArithmeticError):
                 return number
+        if kind == PERCENT:
+            return Percent(number)
         return number

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sanhao.orgs import views
+from sanhao.orgs import exports, views
 
 app_name = "orgs"
 urlpatterns = [
@@ -18,4 +18,6 @@ urlpatterns = [
     path("roster/", views.roster_import, name="roster_import"),
     path("roster/template.xlsx", views.roster_template, name="roster_template"),
     path("roster/problems/<int:problems_pk>.xlsx", views.roster_problems, name="roster_problems"),
+    path("units.xlsx", exports.unit_list_export, name="unit_list_export"),
+    path("people.xlsx", exports.person_list_export, name="person_list_export"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sanhao.rankings import views
+from sanhao.rankings import exports, views
 
 app_name = "rankings"
 urlpatterns = [
@@ -15,4 +15,5 @@ urlpatterns = [
         views.download_version,
         name="scheme_version_download",
     ),
+    path("years/<int:pk>/scores.xlsx", exports.scores_export, name="scores_export"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sanhao.records import views
+from sanhao.records import excel_views, views
 
 app_name = "records"
 urlpatterns = [
@@ -11,5 +11,13 @@ urlpatterns = [
         "years/<int:pk>/units/<slug:code>/records/files/<int:file_pk>/",
         views.download,
         name="download",
+    ),
+    path("years/<int:pk>/records/template/", excel_views.records_template, name="records_template"),
+    path("years/<int:pk>/records/import/", excel_views.records_import, name="records_import"),
+    path("years/<int:pk>/records/export/", excel_views.grid_export, name="grid_export"),
+    path(
+        "years/<int:pk>/units/<slug:code>/records/export/",
+        excel_views.unit_records_export,
+        name="unit_records_export",
     ),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sanhao.targets import views
+from sanhao.targets import excel_views, views
 
 app_name = "targets"
 urlpatterns = [
@@ -14,4 +14,16 @@ urlpatterns = [
         name="change_pledge",
     ),
     path("years/<int:pk>/posts/<int:post_pk>/oversight/", views.oversight, name="oversight"),
+    path("years/<int:pk>/figures/template/", excel_views.actuals_template, name="actuals_template"),
+    path("years/<int:pk>/figures/import/", excel_views.actuals_import, name="actuals_import"),
+    path(
+        "years/<int:pk>/figures/export/",
+        excel_views.district_figures_export,
+        name="district_figures_export",
+    ),
+    path(
+        "years/<int:pk>/units/<slug:code>/figures/export/",
+        excel_views.unit_figures_export,
+        name="unit_figures_export",
+    ),
 ]

@@ -93,6 +93,21 @@ VIEWS = {
     ),
     "projects:grade": ("post", OFFICE, {"pk": "campaign", "project_pk": "A"}),
     "projects:download": ("get", READERS, {"pk": "campaign", "evidence_pk": "A"}),
+    # Excel: templates, imports and exports (sanhao/lib/xlsx*.py)
+    "orgs:unit_list_export": ("get", READERS, {}),
+    "orgs:person_list_export": ("get", READERS, {}),
+    "targets:actuals_template": ("get", {"office", "liaison_a"}, {"pk": "campaign"}),
+    "targets:actuals_import": ("get", {"office", "liaison_a"}, {"pk": "campaign"}),
+    "targets:district_figures_export": ("get", SCHEME_READERS, {"pk": "campaign"}),
+    "targets:unit_figures_export": ("get", READERS, {"pk": "campaign", "code": "A"}),
+    "records:records_template": ("get", {"office", "liaison_a"}, {"pk": "campaign"}),
+    "records:records_import": ("get", {"office", "liaison_a"}, {"pk": "campaign"}),
+    "records:grid_export": ("get", SCHEME_READERS, {"pk": "campaign"}),
+    "records:unit_records_export": ("get", READERS, {"pk": "campaign", "code": "A"}),
+    "checks:list_export": ("get", READERS, {"pk": "campaign"}),
+    "checks:overdue_export": ("get", READERS, {"pk": "campaign"}),
+    "events:list_export": ("get", READERS, {"pk": "campaign"}),
+    "rankings:scores_export": ("get", SCHEME_READERS, {"pk": "campaign"}),
 }
 NOT_WALKED = {"accounts:login", "accounts:logout", "set_language"}
 
@@ -252,6 +267,22 @@ def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
     return {name: values[name] for name in spec}
 
 
+def _text_of(response) -> str:
+    """What a response shows: a page's text, or the text of a workbook's cells."""
+    from sanhao.lib.xlsx import Workbook
+    from sanhao.lib.xlsx_export import CONTENT_TYPE
+
+    if response.get("Content-Type") == CONTENT_TYPE:
+        book = Workbook(response.content)
+        return " ".join(
+            str(v)
+            for sheet in book.sheet_names
+            for _n, row in book.rows(sheet)
+            for v in row.values()
+        )
+    return response.content.decode()
+
+
 def _names(resolver: URLResolver, prefix: str = "") -> dict[str, URLPattern]:
     found: dict[str, URLPattern] = {}
     for entry in resolver.url_patterns:
@@ -334,7 +365,7 @@ def test_it_never_shows_another_unit_to_a_liaison_on_any_url(world, transferred)
                 if response.status_code in (403, 404, 405):
                     continue
                 assert response.status_code in (200, 302), (method, url, response.status_code)
-                body = response.content.decode()
+                body = _text_of(response)
                 leaked = [s for s in secrets if s in body]
                 assert not leaked, f"{method.upper()} {url} shows {leaked} to the liaison of A"
     assert walked >= 4 * len(VIEWS)

@@ -149,8 +149,12 @@ def test_it_reports_a_missing_sheet_and_column(district, world):
 
 
 def test_it_refuses_a_file_that_is_not_a_workbook(district, world):
-    report = import_roster(b"name,code\n", district=district, actor=world.office)
+    report = import_roster(b"\x00\x01 garbage", district=district, actor=world.office)
     assert [str(p) for p in report.problems] == ["“文件”表：这不是 Excel 工作簿（.xlsx）"]
+    report = import_roster(b"name,code\n", district=district, actor=world.office)
+    assert [str(p) for p in report.problems] == [
+        "“文件”表：这是改了扩展名的文本文件（CSV）：请用 Excel 或 WPS 打开，另存为“Excel 工作簿 (.xlsx)”"
+    ]
 
 
 def test_it_reads_the_ambiguous_number_2021_1_as_a_problem(district, world):
