@@ -221,3 +221,62 @@ def test_the_office_reads_the_years_record_and_every_k_opens(browser, demo_site,
     page.screenshot(path=SCREENSHOTS / f"pledges-{name}.png", full_page=True)
     context.close()
     assert errors == []
+
+
+@pytest.mark.parametrize(
+    ("viewport", "name"),
+    [({"width": 1280, "height": 900}, "desktop"), ({"width": 390, "height": 844}, "phone")],
+)
+def test_a_liaison_imports_a_months_actuals_from_excel(
+    browser, demo_site, viewport, name, tmp_path
+):
+    """The Excel path of issue 7: a hostile file is refused with its message and nothing is
+    saved; the month's template, filled as clerks fill it, imports and the completion moves."""
+    import openpyxl
+
+    from sanhao.targets.models import Figure
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    errors: list[str] = []
+    context = browser.new_context(viewport=viewport, locale="zh-CN", accept_downloads=True)
+    page = context.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sign_in(page, demo_site, "liaison-baimi")
+    page.get_by_role("link", name="指标完成情况").click()
+    page.select_option("#month-pick", "11")
+    page.get_by_role("button", name="显示").click()
+    before = page.locator("table.figures tbody tr").first.inner_text()
+    count = Figure.objects.count()
+
+    fake = tmp_path / "十一月实绩.xlsx"
+    fake.write_text("单位代码,开票销售\nbaimi,1234\n", encoding="utf-8")  # a CSV renamed .xlsx
+    page.select_option("#upload-month", "11")
+    page.set_input_files("#upload-file", str(fake))
+    page.get_by_role("button", name="检查并导入").click()
+    assert page.get_by_text("CSV").first.is_visible()
+    assert Figure.objects.count() == count
+    page.screenshot(path=SCREENSHOTS / f"actuals-refused-{name}.png", full_page=True)
+
+    page.go_back()
+    with page.expect_download() as download:
+        page.locator("#excel a[role=button]").click()
+    template = tmp_path / "template.xlsx"
+    download.value.save_as(template)
+    book = openpyxl.load_workbook(template)
+    sheet = book["月度实绩"]
+    row = next(r for r in sheet.iter_rows(min_row=3) if r[0].value == "baimi")
+    row[2].value = "２,３４５.６"  # full-width digits with a thousands separator, as text
+    row[3].value = "—"  # not reported: left as it was
+    row[4].value = 1500
+    book.save(template)
+    page.set_input_files("#upload-file", str(template))
+    page.select_option("#upload-month", "11")
+    page.get_by_role("button", name="检查并导入").click()
+    page.wait_for_url("**/figures/**")
+    after = page.locator("table.figures tbody tr").first.inner_text()
+    assert "2345.6" in after and after != before
+    sales = Figure.objects.filter(unit__code="baimi", indicator="sales", kind="actual", month=11)
+    assert str(sales.order_by("-id").first().value.normalize()) == "2345.6"
+    page.screenshot(path=SCREENSHOTS / f"actuals-imported-{name}.png", full_page=True)
+    context.close()
+    assert errors == []
