@@ -4,7 +4,8 @@ A cell of a figure may hold a number (an int or a float, as the workbook stores 
 text typed by a clerk: `1,234.5`, `１２３４`, `12.3万`, `1.2亿`, `28.57%`, ` 12 `. The
 indicator's unit of measure decides what a suffix means:
 
-- money (`元`, `万元`, `亿元`): `12.3万` is 12.3 × 10⁴ 元, written in the indicator's
+- money (`元`, `万元`, `亿元`, and the same in 美元 for foreign capital; one currency is
+  never converted into the other): `12.3万` is 12.3 × 10⁴ 元, written in the indicator's
   unit, so 12.3 in an indicator in 万元 and 0.00123 in one in 亿元; a number without
   a suffix is already in the column's unit (the header may say another money unit than
   the indicator: `开票销售（万元）` in an indicator kept in 亿元 is divided by 10⁴);
@@ -31,13 +32,18 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 NOT_REPORTED = frozenset({"", "-", "—", "–", "/", "——", "--", "－", "／", "―", "‐", "−"})
-MONEY = {"元": Decimal(1), "万元": Decimal(10) ** 4, "亿元": Decimal(10) ** 8}
+# Amounts of money: the currency and how many of it one unit is (万美元: 10⁴ 美元).
+MONEY = {
+    f"{prefix}{currency}": (currency, scale)
+    for currency in ("元", "美元")
+    for prefix, scale in (("", Decimal(1)), ("万", Decimal(10) ** 4), ("亿", Decimal(10) ** 8))
+}
 SUFFIXES = {"万": Decimal(10) ** 4, "亿": Decimal(10) ** 8}
 PERCENT = "%"
 SHOWN = 30
 _PLAIN = re.compile(r"[0-9]+(\.[0-9]+)?|\.[0-9]+")
 _GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
-_SUFFIX = re.compile(r"^(?P<number>.*?)(?P<suffix>万元|亿元|元|万|亿|%)$")
+_SUFFIX = re.compile(r"^(?P<number>.*?)(?P<suffix>[万亿]?美元|[万亿]?元|万|亿|%)$")
 
 
 class Percent(float):
@@ -63,6 +69,16 @@ def is_money(unit: str) -> bool:
     return normalise_unit(unit) in MONEY
 
 
+def _convertible(source: str, target: str) -> bool:
+    """Both amounts of the same currency: 万元 and 亿元 yes, 万元 and 万美元 no."""
+    return source in MONEY and target in MONEY and MONEY[source][0] == MONEY[target][0]
+
+
+def _ratio(source: str, target: str) -> Decimal:
+    """How many `target` units one `source` unit is: 万元 → 亿元 is 10⁻⁴."""
+    return MONEY[source][1] / MONEY[target][1]
+
+
 def _shown(value: Any) -> str:
     text = str(value)
     return text if len(text) <= SHOWN else text[:SHOWN] + "…"
@@ -82,7 +98,7 @@ def parse_figure(
     number is in that unit. Raises NumberError for anything else."""
     unit = normalise_unit(unit)
     column = normalise_unit(column_unit) if column_unit else unit
-    if column != unit and not (column in MONEY and unit in MONEY) and unit:
+    if column != unit and not _convertible(column, unit) and unit:
         raise NumberError(
             _("the column is in %(column)s but the indicator in %(unit)s: write it in %(unit)s")
             % {"column": column, "unit": unit}
@@ -122,8 +138,8 @@ def parse_figure(
         number = typed
     else:
         raise NumberError(_("%(value)s is not a number") % {"value": _shown(value)})
-    if column != unit and column in MONEY and unit in MONEY:
-        number = number * MONEY[column] / MONEY[unit]
+    if column != unit and _convertible(column, unit):
+        number = number * _ratio(column, unit)
         converted = True
     if number < 0:
         raise NumberError(_("a figure cannot be negative: %(value)s") % {"value": _shown(value)})
@@ -172,12 +188,12 @@ def _parse_text(value: str, unit: str) -> tuple[Decimal | None, bool]:
                     % {"value": _shown(value), "unit": unit or _("no unit")}
                 )
         elif suffix in MONEY:
-            if unit not in MONEY:
+            if not _convertible(suffix, unit):
                 raise NumberError(
                     _("%(value)s is an amount of money, but the indicator is in %(unit)s")
                     % {"value": _shown(value), "unit": unit or _("no unit")}
                 )
-            multiplier = MONEY[suffix] / MONEY[unit]
+            multiplier = _ratio(suffix, unit)
             converted = suffix != unit
         else:
             if not unit:
@@ -192,7 +208,7 @@ def _parse_text(value: str, unit: str) -> tuple[Decimal | None, bool]:
                     _("%(value)s: a percentage has no %(suffix)s")
                     % {"value": _shown(value), "suffix": suffix}
                 )
-            base = MONEY.get(unit, Decimal(1))
+            base = MONEY[unit][1] if unit in MONEY else Decimal(1)
             multiplier = SUFFIXES[suffix] / base
             converted = True
     if _GROUPED.fullmatch(text):

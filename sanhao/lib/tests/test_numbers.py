@@ -85,3 +85,22 @@ def test_it_refuses_what_is_not_plainly_one_figure(value, unit, column, words):
     with pytest.raises(NumberError) as caught:
         parse_figure(value, unit=unit, column_unit=column)
     assert words in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "column", "expected"),
+    [
+        ("1.5万", "万美元", "", "1.5"),  # 1.5 万 (美元) in an indicator kept in 万美元
+        ("2亿美元", "万美元", "", "20000"),
+        ("300", "万美元", "美元", "0.03"),
+        ("1.2亿", "亿元", "", "1.2"),
+    ],
+)
+def test_it_converts_dollars_as_dollars(value, unit, column, expected):
+    assert str(parse_figure(value, unit=unit, column_unit=column)) == expected
+
+
+@pytest.mark.parametrize(("value", "unit"), [("5万元", "万美元"), ("5美元", "亿元")])
+def test_it_never_turns_yuan_into_dollars(value, unit):
+    with pytest.raises(NumberError, match=r"金额|money"):
+        parse_figure(value, unit=unit)

@@ -30,6 +30,14 @@ def post(world, data: bytes, name: str = "实绩.xlsx", month: int = 10):
 
 @pytest.fixture
 def four_units(world):
+    # The corpus says each column's unit in its header (开票销售（万元）…): a scheme that
+    # names no unit of measure leaves it to the header.
+    import re
+
+    from sanhao.rankings.services import current_scheme, save_scheme_version
+
+    source = re.sub(r'^unit = "[^"]*".*$', "", current_scheme(world.campaign).source, flags=re.M)
+    save_scheme_version(world.campaign, source, reason="表头单位", actor=world.office)
     for code, name in (("town-c", "丙镇"), ("town-d", "丁镇")):
         org_services.create_unit(world.district, code=code, name=name, kind=Unit.Kind.TOWN,
                                  actor=world.office)  # fmt: skip

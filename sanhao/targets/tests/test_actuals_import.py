@@ -18,6 +18,18 @@ from sanhao.targets.services import Entry, current_figures, enter_figures, lock_
 HEADER = ["单位代码*", "单位名称", "开票销售", "到账外资", "工业投资"]
 
 
+@pytest.fixture(autouse=True)
+def unitless(world):
+    """These tests read units from the headers: a scheme naming no unit of measure leaves
+    them to the header (test_actuals_units.py has the scheme's own units)."""
+    import re
+
+    from sanhao.rankings.services import current_scheme, save_scheme_version
+
+    source = re.sub(r'^unit = "[^"]*".*$', "", current_scheme(world.campaign).source, flags=re.M)
+    save_scheme_version(world.campaign, source, reason="表头单位", actor=world.office)
+
+
 def workbook(rows, *, title="2026年1—10月各单位指标累计实绩", header=HEADER, sheet="月度实绩",
              percent=()) -> bytes:  # fmt: skip
     book = Workbook()
