@@ -38,6 +38,7 @@ from sanhao.audit.services import record
 from sanhao.lib import xlsx
 from sanhao.lib.changes import apply_changes
 from sanhao.lib.dates import normalise_text, parse_date
+from sanhao.lib.xlsx_import import Problem
 from sanhao.orgs import services
 from sanhao.orgs.models import MAX_ORDER, District, Person, Post, Role, Unit
 
@@ -106,27 +107,6 @@ MAX_LENGTHS: dict[tuple[str, str], int] = {
     (POSTS, "title"): Post._meta.get_field("title").max_length or 0,
 }
 SHOWN_CHARACTERS = 30  # of a wrong value quoted in a message
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    sheet: str
-    row: int | None
-    column: str  # "B（姓名）": the column letter and its header
-    message: str
-
-    def __str__(self) -> str:
-        values = {
-            "sheet": self.sheet,
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-        }
-        if self.row is not None and self.column:
-            return _("sheet %(sheet)s, row %(row)s, column %(column)s: %(message)s") % values
-        if self.row is not None:
-            return _("sheet %(sheet)s, row %(row)s: %(message)s") % values
-        return _("sheet %(sheet)s: %(message)s") % values
 
 
 @dataclass

@@ -5,6 +5,7 @@ and forms, an evidence file's download, and the district ranking by kind. Thin: 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -160,10 +161,6 @@ def detail(request: AuthenticatedRequest, pk: int, project_pk: int) -> HttpRespo
     })  # fmt: skip
 
 
-def _fail(request: AuthenticatedRequest, message: str, problems: str) -> None:
-    messages.error(request, message % {"problems": problems})
-
-
 def _writer_project(request: AuthenticatedRequest, pk: int, project_pk: int) -> Project:
     project = access.get_project_for_user(request.user, pk, project_pk)
     if not services.can_write(request.user, project.year, project.unit):
@@ -171,82 +168,86 @@ def _writer_project(request: AuthenticatedRequest, pk: int, project_pk: int) -> 
     return project
 
 
+def _office_project(request: AuthenticatedRequest, pk: int, project_pk: int) -> Project:
+    project = access.get_project_for_user(request.user, pk, project_pk)
+    if not is_office(request.user):
+        raise PermissionDenied
+    return project
+
+
+def _submit(
+    request: AuthenticatedRequest,
+    project: Project,
+    form: Any,
+    write: Callable[[dict[str, Any]], object],
+    *,
+    failed: str,
+    done: str,
+) -> HttpResponse:
+    """The forms of the project page: the form's or the service's problems as a message
+    (`failed` names what was not saved), or `done`; back to the project either way."""
+    if not form.is_valid():
+        messages.error(request, failed % {"problems": _form_errors(form)})
+        return _to_detail(project)
+    try:
+        write(form.cleaned_data)
+    except DomainError as error:
+        messages.error(request, failed % {"problems": error.message})
+    else:
+        messages.success(request, done)
+    return _to_detail(project)
+
+
 @login_required
 @require_POST
 def revise(request: AuthenticatedRequest, pk: int, project_pk: int) -> HttpResponse:
     project = _writer_project(request, pk, project_pk)
     owners = services.owners_in_year(project.year, project.unit)
-    form = ProjectForm(request.POST, owners=owners, revising=True)
-    what = _("The correction was not saved: %(problems)s")
-    if not form.is_valid():
-        _fail(request, what, _form_errors(form))
-        return _to_detail(project)
-    data = form.cleaned_data
-    try:
-        services.revise_project(project, title=data["title"], goal=data["goal"],
-                                owner=data["owner"], reason=data["reason"], actor=request.user)  # fmt: skip
-    except DomainError as error:
-        _fail(request, what, error.message)
-    else:
-        messages.success(request, _("The project is corrected."))
-    return _to_detail(project)
+    return _submit(
+        request, project, ProjectForm(request.POST, owners=owners, revising=True),
+        lambda d: services.revise_project(project, title=d["title"], goal=d["goal"],
+                                          owner=d["owner"], reason=d["reason"],
+                                          actor=request.user),
+        failed=_("The correction was not saved: %(problems)s"),
+        done=_("The project is corrected."),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def drop(request: AuthenticatedRequest, pk: int, project_pk: int) -> HttpResponse:
     project = _writer_project(request, pk, project_pk)
-    form = ReasonForm(request.POST)
-    what = _("The project was not dropped: %(problems)s")
-    if not form.is_valid():
-        _fail(request, what, _form_errors(form))
-        return _to_detail(project)
-    try:
-        services.drop_project(project, reason=form.cleaned_data["reason"], actor=request.user)
-    except DomainError as error:
-        _fail(request, what, error.message)
-    else:
-        messages.success(request, _("The project is dropped; it stays in the record."))
-    return _to_detail(project)
+    return _submit(
+        request, project, ReasonForm(request.POST),
+        lambda d: services.drop_project(project, reason=d["reason"], actor=request.user),
+        failed=_("The project was not dropped: %(problems)s"),
+        done=_("The project is dropped; it stays in the record."),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def reinstate(request: AuthenticatedRequest, pk: int, project_pk: int) -> HttpResponse:
-    project = access.get_project_for_user(request.user, pk, project_pk)
-    if not is_office(request.user):
-        raise PermissionDenied
-    form = ReasonForm(request.POST)
-    what = _("The project was not taken back: %(problems)s")
-    if not form.is_valid():
-        _fail(request, what, _form_errors(form))
-        return _to_detail(project)
-    try:
-        services.reinstate_project(project, reason=form.cleaned_data["reason"], actor=request.user)
-    except DomainError as error:
-        _fail(request, what, error.message)
-    else:
-        messages.success(request, _("The project is taken back."))
-    return _to_detail(project)
+    project = _office_project(request, pk, project_pk)
+    return _submit(
+        request, project, ReasonForm(request.POST),
+        lambda d: services.reinstate_project(project, reason=d["reason"], actor=request.user),
+        failed=_("The project was not taken back: %(problems)s"),
+        done=_("The project is taken back."),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def add_milestone(request: AuthenticatedRequest, pk: int, project_pk: int) -> HttpResponse:
     project = _writer_project(request, pk, project_pk)
-    form = MilestoneForm(request.POST)
-    what = _("The milestone was not saved: %(problems)s")
-    if not form.is_valid():
-        _fail(request, what, _form_errors(form))
-        return _to_detail(project)
-    try:
-        services.add_milestone(project, title=form.cleaned_data["title"],
-                               due_on=form.cleaned_data["due_on"], actor=request.user)  # fmt: skip
-    except DomainError as error:
-        _fail(request, what, error.message)
-    else:
-        messages.success(request, _("Milestone added."))
-    return _to_detail(project)
+    return _submit(
+        request, project, MilestoneForm(request.POST),
+        lambda d: services.add_milestone(project, title=d["title"], due_on=d["due_on"],
+                                         actor=request.user),
+        failed=_("The milestone was not saved: %(problems)s"),
+        done=_("Milestone added."),
+    )  # fmt: skip
 
 
 @login_required
@@ -257,42 +258,26 @@ def update_milestone(request: AuthenticatedRequest, pk: int, milestone_pk: int) 
     project = milestone.project
     if not services.can_write(user, project.year, project.unit):
         raise PermissionDenied
-    form = MilestoneUpdateForm(request.POST, request.FILES)
-    what = _("The progress was not saved: %(problems)s")
-    if not form.is_valid():
-        _fail(request, what, _form_errors(form))
-        return _to_detail(project)
-    data = form.cleaned_data
-    try:
-        services.update_milestone(milestone, action=data["action"], text=data["text"],
-                                  on=data["on"], file=data["file"], actor=user)  # fmt: skip
-    except DomainError as error:
-        _fail(request, what, error.message)
-    else:
-        messages.success(request, _("Progress recorded."))
-    return _to_detail(project)
+    return _submit(
+        request, project, MilestoneUpdateForm(request.POST, request.FILES),
+        lambda d: services.update_milestone(milestone, action=d["action"], text=d["text"],
+                                            on=d["on"], file=d["file"], actor=user),
+        failed=_("The progress was not saved: %(problems)s"),
+        done=_("Progress recorded."),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def grade(request: AuthenticatedRequest, pk: int, project_pk: int) -> HttpResponse:
-    project = access.get_project_for_user(request.user, pk, project_pk)
-    if not is_office(request.user):
-        raise PermissionDenied
-    form = GradeForm(request.POST)
-    what = _("The grade was not saved: %(problems)s")
-    if not form.is_valid():
-        _fail(request, what, _form_errors(form))
-        return _to_detail(project)
-    data = form.cleaned_data
-    try:
-        services.grade_project(project, medal=data["medal"], points=data["points"],
-                               reason=data["reason"], actor=request.user)  # fmt: skip
-    except DomainError as error:
-        _fail(request, what, error.message)
-    else:
-        messages.success(request, _("Grade recorded."))
-    return _to_detail(project)
+    project = _office_project(request, pk, project_pk)
+    return _submit(
+        request, project, GradeForm(request.POST),
+        lambda d: services.grade_project(project, medal=d["medal"], points=d["points"],
+                                         reason=d["reason"], actor=request.user),
+        failed=_("The grade was not saved: %(problems)s"),
+        done=_("Grade recorded."),
+    )  # fmt: skip
 
 
 @login_required
