@@ -11,8 +11,6 @@ An evidence file is checked by its content as a process record's is
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,9 +27,9 @@ from sanhao.campaigns.models import CampaignYear
 from sanhao.deviations.models import Deviation, DeviationStatus, DeviationUpdate
 from sanhao.lib.errors import DomainError
 from sanhao.orgs.models import Unit
-from sanhao.records.files import detect_kind, safe_name
+from sanhao.records.files import store_upload
 from sanhao.records.models import ProcessRecord
-from sanhao.records.services import is_liaison_closed, max_file_bytes
+from sanhao.records.services import is_liaison_closed
 
 OPEN, CLOSED, DROPPED = DeviationStatus.OPEN, DeviationStatus.CLOSED, DeviationStatus.DROPPED
 OFFICE, LIAISON = "office", "liaison"
@@ -134,27 +132,9 @@ def allowed_statuses(actor: Any, deviation: Deviation, status: str | None = None
 
 def _store(uploaded: Any) -> dict[str, Any]:
     """The evidence file's fields, after the checks of a record's attachment."""
-    limit = max_file_bytes()
-    size = int(getattr(uploaded, "size", 0) or 0)
-    if size > limit:
-        raise DomainError(_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
-    if size == 0:
-        raise DomainError(_("The file is empty."))
-    kind = detect_kind(uploaded)
-    if kind is None:
-        raise DomainError(
-            _(
-                "Only PDF, PNG, JPEG and Word, Excel or PowerPoint files (.docx, .xlsx, .pptx) can be attached; this file is none of them."
-            )
-        )
-    digest = hashlib.sha256()
-    uploaded.seek(0)
-    for chunk in iter(lambda: uploaded.read(64 * 1024), b""):
-        digest.update(chunk)
-    uploaded.seek(0)
-    stored = default_storage.save(f"deviations/{secrets.token_hex(16)}", uploaded)
-    return {"file_name": safe_name(getattr(uploaded, "name", ""), kind), "file_kind": kind,
-            "file_size": size, "file_sha256": digest.hexdigest(), "stored_name": stored}  # fmt: skip
+    kept = store_upload(uploaded, "deviations")
+    return {"file_name": kept.name, "file_kind": kept.kind, "file_size": kept.size,
+            "file_sha256": kept.sha256, "stored_name": kept.stored_name}  # fmt: skip
 
 
 @transaction.atomic

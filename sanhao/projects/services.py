@@ -11,10 +11,8 @@ update, a grade a new grade (the newest counts).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from decimal import Decimal, InvalidOperation
-from typing import IO, Any
+from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -41,8 +39,8 @@ from sanhao.projects.models import (
 )
 from sanhao.projects.state import LIAISON, OFFICE, TRANSITIONS, MilestoneState, fold
 from sanhao.projects.state import allowed_actions as _allowed
-from sanhao.records.files import detect_kind, safe_name
-from sanhao.records.services import is_liaison_closed, max_file_bytes
+from sanhao.records.files import store_upload
+from sanhao.records.services import is_liaison_closed
 
 TITLE_MAX, GOAL_MAX, TEXT_MAX, REASON_MAX = 200, 2000, 500, 200
 
@@ -273,35 +271,6 @@ def allowed_actions(actor: Any, project: Project, state: str) -> list[str]:
     return _allowed(roles_of(actor, project.unit, project.year), state)
 
 
-def _store(uploaded: Any) -> tuple[str, str, int, str]:
-    """Check an uploaded file by its content and size and keep it under a random name:
-    (stored name, kind, size, sha256). Nothing is stored when it is refused."""
-    limit = max_file_bytes()
-    size = int(getattr(uploaded, "size", 0) or 0)
-    if size > limit:
-        raise DomainError(_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
-    if size == 0:
-        raise DomainError(_("The file is empty."))
-    kind = detect_kind(uploaded)
-    if kind is None:
-        raise DomainError(
-            _(
-                "Only PDF, PNG, JPEG and Word, Excel or PowerPoint files (.docx, .xlsx, .pptx) can be attached; this file is none of them."
-            )
-        )
-    digest = _sha256(uploaded)
-    return default_storage.save(f"projects/{secrets.token_hex(16)}", uploaded), kind, size, digest
-
-
-def _sha256(file: IO[bytes] | Any) -> str:
-    digest = hashlib.sha256()
-    file.seek(0)
-    for chunk in iter(lambda: file.read(64 * 1024), b""):
-        digest.update(chunk)
-    file.seek(0)
-    return digest.hexdigest()
-
-
 @transaction.atomic
 def update_milestone(
     milestone: Milestone,
@@ -367,13 +336,15 @@ def update_milestone(
     stored = None
     try:
         if file is not None:
-            stored, kind, size, digest = _store(file)
+            kept = store_upload(file, "projects")
+            stored = kept.stored_name
             evidence = Evidence.objects.create(
-                update=update, name=safe_name(getattr(file, "name", ""), kind), kind=kind,
-                size=size, sha256=digest, stored_name=stored, created=update.created,
+                update=update, name=kept.name, kind=kept.kind, size=kept.size,
+                sha256=kept.sha256, stored_name=stored, created=update.created,
                 created_by=_who(actor),
             )  # fmt: skip
-            data["file"] = {"name": evidence.name, "kind": kind, "size": size, "sha256": digest}
+            data["file"] = {"name": evidence.name, "kind": kept.kind, "size": kept.size,
+                            "sha256": kept.sha256}  # fmt: skip
         record("projects.milestone.update", actor=actor, obj=milestone, data=data)
     except BaseException:
         if stored is not None:

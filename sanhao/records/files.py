@@ -10,10 +10,19 @@ Office file.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 import unicodedata
 import zipfile
-from typing import IO
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+
+from sanhao.lib.errors import DomainError
 
 # The main part's content type of each Office file (ECMA-376 part 1), as it appears in
 # [Content_Types].xml.
@@ -89,3 +98,46 @@ def safe_name(name: str, kind: str) -> str:
         name = stem.strip(" .")
     name = name[: 100 - len(extension)] or "attachment"
     return name + extension
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """An accepted upload as kept: the name it is offered under, what it is, its size and
+    digest, and its random name in the default storage."""
+
+    name: str
+    kind: str
+    size: int
+    sha256: str
+    stored_name: str
+
+
+def max_file_bytes() -> int:
+    return int(settings.RECORD_FILE_MAX_BYTES)
+
+
+def store_upload(uploaded: Any, folder: str) -> StoredFile:
+    """Check an uploaded file by its size and content and keep it under `folder/<random>`.
+    Nothing is stored when it is refused; a caller whose own write then fails deletes
+    `stored_name` again (records, deviations and projects keep evidence this way)."""
+    limit = max_file_bytes()
+    size = int(getattr(uploaded, "size", 0) or 0)
+    if size > limit:
+        raise DomainError(_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
+    if size == 0:
+        raise DomainError(_("The file is empty."))
+    kind = detect_kind(uploaded)
+    if kind is None:
+        raise DomainError(
+            _(
+                "Only PDF, PNG, JPEG and Word, Excel or PowerPoint files (.docx, .xlsx, .pptx) can be attached; this file is none of them."
+            )
+        )
+    digest = hashlib.sha256()
+    uploaded.seek(0)
+    for chunk in iter(lambda: uploaded.read(64 * 1024), b""):
+        digest.update(chunk)
+    uploaded.seek(0)
+    stored = default_storage.save(f"{folder}/{secrets.token_hex(16)}", uploaded)
+    return StoredFile(name=safe_name(getattr(uploaded, "name", ""), kind), kind=kind, size=size,
+                      sha256=digest.hexdigest(), stored_name=stored)  # fmt: skip

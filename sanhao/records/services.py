@@ -11,12 +11,9 @@ refused, each with a message that says why.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from collections.abc import Iterable
-from typing import IO, Any
+from typing import Any
 
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
@@ -28,7 +25,7 @@ from sanhao.campaigns.models import CampaignYear
 from sanhao.lib.errors import DomainError
 from sanhao.orgs.models import Post, Unit
 from sanhao.rankings.services import check_scheme, current_scheme
-from sanhao.records.files import detect_kind, safe_name
+from sanhao.records.files import store_upload
 from sanhao.records.models import ProcessRecord, RecordAttachment
 from sanhao.records.periods import is_on_time, period_span
 from sanhao.scoring.scheme import RecordType
@@ -311,10 +308,6 @@ def correct_record(
     return new
 
 
-def max_file_bytes() -> int:
-    return int(settings.RECORD_FILE_MAX_BYTES)
-
-
 @transaction.atomic
 def attach_file(rec: ProcessRecord, uploaded: Any, *, actor: Any) -> RecordAttachment:
     """Keep an uploaded file with the record: its type told by its content, its size
@@ -325,25 +318,11 @@ def attach_file(rec: ProcessRecord, uploaded: Any, *, actor: Any) -> RecordAttac
         _require_open_period(actor, rec.year, types[rec.type], rec.period)
     if ProcessRecord.objects.filter(supersedes=rec).exists():
         raise DomainError(_("This record has been corrected already: attach to the newer one."))
-    limit = max_file_bytes()
-    size = int(getattr(uploaded, "size", 0) or 0)
-    if size > limit:
-        raise DomainError(_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
-    if size == 0:
-        raise DomainError(_("The file is empty."))
-    kind = detect_kind(uploaded)
-    if kind is None:
-        raise DomainError(
-            _(
-                "Only PDF, PNG, JPEG and Word, Excel or PowerPoint files (.docx, .xlsx, .pptx) can be attached; this file is none of them."
-            )
-        )
-    digest = _sha256(uploaded)
-    stored = default_storage.save(f"records/{secrets.token_hex(16)}", uploaded)
+    kept = store_upload(uploaded, "records")
     try:
         attachment = RecordAttachment(
-            record=rec, name=safe_name(getattr(uploaded, "name", ""), kind), kind=kind,
-            size=size, sha256=digest, stored_name=stored, created=timezone.now(),
+            record=rec, name=kept.name, kind=kept.kind, size=kept.size, sha256=kept.sha256,
+            stored_name=kept.stored_name, created=timezone.now(),
             created_by=actor if getattr(actor, "pk", None) else None,
         )  # fmt: skip
         attachment.save()
@@ -354,24 +333,15 @@ def attach_file(rec: ProcessRecord, uploaded: Any, *, actor: Any) -> RecordAttac
             data={
                 "record": rec.pk,
                 "name": attachment.name,
-                "kind": kind,
-                "size": size,
-                "sha256": digest,
+                "kind": kept.kind,
+                "size": kept.size,
+                "sha256": kept.sha256,
             },
         )
     except BaseException:
-        default_storage.delete(stored)
+        default_storage.delete(kept.stored_name)
         raise
     return attachment
-
-
-def _sha256(file: IO[bytes] | Any) -> str:
-    digest = hashlib.sha256()
-    file.seek(0)
-    for chunk in iter(lambda: file.read(64 * 1024), b""):
-        digest.update(chunk)
-    file.seek(0)
-    return digest.hexdigest()
 
 
 def records_for_facts(year: CampaignYear) -> list[dict[str, Any]]:

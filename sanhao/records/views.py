@@ -23,7 +23,7 @@ from sanhao.campaigns.models import CampaignYear
 from sanhao.lib.errors import DomainError
 from sanhao.orgs.models import Unit
 from sanhao.records import access, services
-from sanhao.records.files import CONTENT_TYPES
+from sanhao.records.files import CONTENT_TYPES, max_file_bytes
 from sanhao.records.forms import AttachmentForm, RecordForm
 from sanhao.records.models import ProcessRecord, RecordAttachment
 from sanhao.records.periods import is_on_time, is_over, period_span
@@ -118,7 +118,7 @@ def unit_records(request: AuthenticatedRequest, pk: int, code: str) -> HttpRespo
             "form": form,
             "correcting": correcting,
             "can_write": can_write,
-            "max_mb": services.max_file_bytes() // (1024 * 1024),
+            "max_mb": max_file_bytes() // (1024 * 1024),
             "can_read_grid": access.can_read_grid(user),
         },
     )
