@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,7 +21,7 @@ from sanhao.deviations.forms import DeviationForm, DeviationUpdateForm
 from sanhao.deviations.models import DeviationStatus, DeviationUpdate
 from sanhao.lib.errors import DomainError
 from sanhao.orgs.models import Unit
-from sanhao.records.files import CONTENT_TYPES
+from sanhao.records.files import stored_file_response
 from sanhao.records.models import ProcessRecord
 
 SHOWN = {"all", "open", "overdue"}
@@ -149,11 +148,4 @@ def download(
 ) -> FileResponse:
     year, _units = access.get_year_for_user(request.user, pk)
     update = access.get_file_for_user(request.user, year, deviation_pk, update_pk)
-    response = FileResponse(
-        default_storage.open(update.stored_name, "rb"),
-        as_attachment=True,
-        filename=update.file_name,
-        content_type=CONTENT_TYPES[update.file_kind],
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(update.stored_name, update.file_name, update.file_kind)

@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -41,7 +40,7 @@ from sanhao.projects.models import (
     Status,
 )
 from sanhao.projects.state import fold, project_status
-from sanhao.records.files import CONTENT_TYPES
+from sanhao.records.files import stored_file_response
 
 
 def _form_errors(form: Any) -> str:
@@ -284,14 +283,7 @@ def grade(request: AuthenticatedRequest, pk: int, project_pk: int) -> HttpRespon
 @require_GET
 def download(request: AuthenticatedRequest, pk: int, evidence_pk: int) -> FileResponse:
     evidence = access.get_evidence_for_user(request.user, pk, evidence_pk)
-    response = FileResponse(
-        default_storage.open(evidence.stored_name, "rb"),
-        as_attachment=True,
-        filename=evidence.name,
-        content_type=CONTENT_TYPES[evidence.kind],
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(evidence.stored_name, evidence.name, evidence.kind)
 
 
 @login_required

@@ -20,6 +20,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 from sanhao.lib.errors import DomainError
@@ -141,3 +142,16 @@ def store_upload(uploaded: Any, folder: str) -> StoredFile:
     stored = default_storage.save(f"{folder}/{secrets.token_hex(16)}", uploaded)
     return StoredFile(name=safe_name(getattr(uploaded, "name", ""), kind), kind=kind, size=size,
                       sha256=digest.hexdigest(), stored_name=stored)  # fmt: skip
+
+
+def stored_file_response(stored_name: str, name: str, kind: str) -> FileResponse:
+    """A kept file as a download under its safe name and the type its content showed;
+    never cached. The view has done the access check."""
+    response = FileResponse(
+        default_storage.open(stored_name, "rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=CONTENT_TYPES[kind],
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +22,7 @@ from sanhao.campaigns.models import CampaignYear
 from sanhao.lib.errors import DomainError
 from sanhao.orgs.models import Unit
 from sanhao.records import access, services
-from sanhao.records.files import CONTENT_TYPES, max_file_bytes
+from sanhao.records.files import max_file_bytes, stored_file_response
 from sanhao.records.forms import AttachmentForm, RecordForm
 from sanhao.records.models import ProcessRecord, RecordAttachment
 from sanhao.records.periods import is_on_time, is_over, period_span
@@ -149,14 +148,7 @@ def attach(request: AuthenticatedRequest, pk: int, code: str) -> HttpResponse:
 @require_GET
 def download(request: AuthenticatedRequest, pk: int, code: str, file_pk: int) -> FileResponse:
     attachment = access.get_attachment_for_user(request.user, pk, code, file_pk)
-    response = FileResponse(
-        default_storage.open(attachment.stored_name, "rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=CONTENT_TYPES[attachment.kind],
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(attachment.stored_name, attachment.name, attachment.kind)
 
 
 def grid_rows(year: CampaignYear, units: list[Unit], today: dt.date) -> list[dict[str, Any]]:
