@@ -116,6 +116,11 @@ class PostQuerySet(models.QuerySet["Post"]):
         """The posts held on `day`: who held which post on date D is this one query."""
         return self.filter(start__lte=day).filter(Q(end__isnull=True) | Q(end__gt=day))
 
+    def during_year(self, year: int) -> PostQuerySet:
+        """The posts held at some time in calendar year `year` (they overlap [1 Jan, 1 Jan next))."""
+        first, after = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+        return self.filter(start__lt=after).filter(Q(end__isnull=True) | Q(end__gt=first))
+
     def current(self) -> PostQuerySet:
         return self.filter(end__isnull=True)
 

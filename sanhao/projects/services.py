@@ -16,7 +16,6 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -88,10 +87,9 @@ def roles_of(actor: Any, unit: Unit, year: CampaignYear) -> set[str]:
 
 def owners_in_year(year: CampaignYear, unit: Unit) -> PostQuerySet:
     """The unit's posts held at some time in the year, leader first: who may own a project."""
-    first, last = dt.date(year.year, 1, 1), dt.date(year.year, 12, 31)
     return (
-        Post.objects.filter(unit=unit, start__lte=last)
-        .filter(Q(end__isnull=True) | Q(end__gt=first))
+        Post.objects.during_year(year.year)
+        .filter(unit=unit)
         .select_related("person")
         .order_by("order", "start", "pk")
     )

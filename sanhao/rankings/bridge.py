@@ -17,7 +17,6 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from sanhao.campaigns.models import CampaignYear
@@ -64,14 +63,12 @@ def build_facts(
     year: CampaignYear, scheme: Scheme, *, today: dt.date | None = None
 ) -> dict[str, Any]:
     day = as_of(year, today)
-    start, end = dt.date(year.year, 1, 1), dt.date(year.year + 1, 1, 1)
     units = list(
         Unit.objects.filter(district_id=year.district_id).order_by("order", "code")
         .only("id", "code", "name")
     )  # fmt: skip
     posts = list(
-        Post.objects.filter(unit__district_id=year.district_id, start__lt=end)
-        .filter(Q(end__isnull=True) | Q(end__gt=start))
+        Post.objects.during_year(year.year).filter(unit__district_id=year.district_id)
         .select_related("person").only("id", "unit_id", "role", "title", "start", "end", "order",
                                        "person__id", "person__code", "person__name")
         .order_by("unit_id", "order", "start", "id")

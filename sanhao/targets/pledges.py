@@ -8,11 +8,10 @@ one transaction with its audit entry.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,10 +49,9 @@ def _require_writer(actor: Any, year: CampaignYear, unit: Unit) -> None:
 
 def team_of_year(year: CampaignYear, unit: Unit) -> QuerySet[Post]:
     """The unit's posts held at some time in the year: who may pledge."""
-    first, after = dt.date(year.year, 1, 1), dt.date(year.year + 1, 1, 1)
     return (
-        Post.objects.filter(unit=unit, start__lt=after)
-        .filter(Q(end__isnull=True) | Q(end__gt=first))
+        Post.objects.during_year(year.year)
+        .filter(unit=unit)
         .select_related("person")
         .order_by("order", "start", "id")
     )
