@@ -7,13 +7,10 @@ one unit's when the request names it. The exports pass the same checks as their 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,12 +18,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from sanhao.accounts.http import AuthenticatedRequest
-from sanhao.accounts.roles import is_office
-from sanhao.campaigns.access import get_year
-from sanhao.campaigns.models import CampaignYear
+from sanhao.campaigns.access import get_year_for_importer, unit_scope, units_in_scope
 from sanhao.lib import xlsx_export
 from sanhao.lib.xlsx_import import WorkbookField
-from sanhao.orgs import access as org_access
 from sanhao.orgs.models import Unit
 from sanhao.records import access, imports, services
 from sanhao.records.views import LATE, MISSING, ON_TIME, grid_rows
@@ -40,35 +34,11 @@ class RecordsUploadForm(forms.Form):
     unit = forms.SlugField(required=False, widget=forms.HiddenInput)
 
 
-def _year_for_import(user: Any, pk: int) -> CampaignYear:
-    if not (is_office(user) or getattr(user, "is_liaison", False)):
-        raise PermissionDenied
-    return get_year(pk)
-
-
-def _scope(user: Any, year: CampaignYear, code: str | None) -> Unit | None:
-    """The one unit the template or import is for (a liaison's own, or the one named),
-    None for the office's whole district."""
-    if code:
-        unit = org_access.get_unit_for_user(user, code)
-    elif is_office(user):
-        return None
-    else:
-        unit = user.unit
-    if unit is None or unit.district_id != year.district_id:
-        raise Http404
-    return unit
-
-
 @login_required
 def records_template(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    year = _year_for_import(request.user, pk)
-    unit = _scope(request.user, year, request.GET.get("unit"))
-    units = (
-        [unit]
-        if unit
-        else list(Unit.objects.filter(district_id=year.district_id).order_by("order", "code"))
-    )
+    year = get_year_for_importer(request.user, pk)
+    unit = unit_scope(request.user, year, request.GET.get("unit"))
+    units = units_in_scope(year, unit)
     name = f"{year.year}年过程记录-{unit.name if unit else year.district.name}.xlsx"
     return xlsx_export.response(imports.build_template(year, units), name)
 
@@ -77,10 +47,10 @@ def records_template(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def records_import(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
-    year = _year_for_import(user, pk)
+    year = get_year_for_importer(user, pk)
     form = RecordsUploadForm(request.POST or None, request.FILES or None,
                              initial={"unit": request.GET.get("unit", "")})  # fmt: skip
-    unit = _scope(user, year, request.POST.get("unit") or request.GET.get("unit"))
+    unit = unit_scope(user, year, request.POST.get("unit") or request.GET.get("unit"))
     report = None
     if request.method == "POST" and form.is_valid():
         report = imports.import_records(

@@ -65,10 +65,3 @@ def get_pledge(year: CampaignYear, unit: Unit, pledge_pk: int) -> Pledge:
         )
     except Pledge.DoesNotExist:
         raise Http404 from None
-
-
-def get_year_for_actuals_import(user: Any, pk: int) -> CampaignYear:
-    """The office imports every unit's actuals, a liaison their own unit's; nobody else."""
-    if not (is_office(user) or getattr(user, "is_liaison", False)):
-        raise PermissionDenied
-    return get_year(pk)

@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,8 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from sanhao.accounts.http import AuthenticatedRequest
-from sanhao.accounts.roles import is_office
-from sanhao.campaigns.models import CampaignYear
+from sanhao.campaigns.access import get_year_for_importer, unit_scope, units_in_scope
 from sanhao.lib import xlsx_export
 from sanhao.lib.xlsx_import import WorkbookField
 from sanhao.orgs.models import Unit
@@ -44,28 +43,6 @@ class ActualsUploadForm(forms.Form):
     unit = forms.SlugField(required=False, widget=forms.HiddenInput)
 
 
-def _scope(user: Any, year: CampaignYear, code: str | None) -> Unit | None:
-    """The one unit a template or an import is for: a liaison's own; for the office the
-    unit named, or None for the whole district."""
-    if not is_office(user):
-        unit = user.unit
-        if unit is None or unit.district_id != year.district_id or (code and code != unit.code):
-            raise Http404
-        return unit
-    if not code:
-        return None
-    try:
-        return Unit.objects.get(code=code, district_id=year.district_id)
-    except Unit.DoesNotExist:
-        raise Http404 from None
-
-
-def _units(year: CampaignYear, unit: Unit | None) -> list[Unit]:
-    if unit is not None:
-        return [unit]
-    return list(Unit.objects.filter(district_id=year.district_id).order_by("order", "code"))
-
-
 def _month(value: Any) -> int:
     try:
         month = int(value)
@@ -76,10 +53,10 @@ def _month(value: Any) -> int:
 
 @login_required
 def actuals_template(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    year = access.get_year_for_actuals_import(request.user, pk)
-    unit = _scope(request.user, year, request.GET.get("unit"))
+    year = get_year_for_importer(request.user, pk)
+    unit = unit_scope(request.user, year, request.GET.get("unit"))
     month = _month(request.GET.get("month"))
-    units = _units(year, unit)
+    units = units_in_scope(year, unit)
     content = imports.build_template(
         year, units, month, services.current_figures(year, units if unit else None)
     )
@@ -91,13 +68,13 @@ def actuals_template(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def actuals_import(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
-    year = access.get_year_for_actuals_import(user, pk)
+    year = get_year_for_importer(user, pk)
     form = ActualsUploadForm(
         request.POST or None,
         request.FILES or None,
         initial={"month": _month(request.GET.get("month")), "unit": request.GET.get("unit", "")},
     )
-    unit = _scope(user, year, request.POST.get("unit") or request.GET.get("unit"))
+    unit = unit_scope(user, year, request.POST.get("unit") or request.GET.get("unit"))
     report = None
     if request.method == "POST" and form.is_valid():
         month = form.cleaned_data["month"]
