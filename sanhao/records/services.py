@@ -79,16 +79,19 @@ def closed_months_for(actor: Any, year: CampaignYear) -> set[int]:
 
 
 def _require_open_period(
-    actor: Any, year: CampaignYear, record_type: RecordType, period: int
+    actor: Any, year: CampaignYear, record_type: RecordType, *periods: int
 ) -> None:
     """A liaison writes a period's record until the office locks the month it ends in
-    (`sanhao.targets`' month lock, the same one as for the actuals)."""
-    month = period_span(year.year, period, record_type.expected)[1].month
-    if month in closed_months_for(actor, year):
-        raise DomainError(
-            _("Month %(m)s is locked: ask the campaign office to enter or correct its records.")
-            % {"m": month}
-        )
+    (`sanhao.targets`' month lock, the same one as for the actuals): the locks are read
+    once for every period given, and the first closed one is named."""
+    closed = closed_months_for(actor, year)
+    for period in periods:
+        month = period_span(year.year, period, record_type.expected)[1].month
+        if month in closed:
+            raise DomainError(
+                _("Month %(m)s is locked: ask the campaign office to enter or correct its records.")
+                % {"m": month}
+            )
 
 
 def current_records(year: CampaignYear, units: Iterable[Unit] | None = None) -> list[ProcessRecord]:
@@ -262,8 +265,7 @@ def correct_record(
     _require_writer(actor, year, unit)
     period = rec.period if period is None else period
     record_type = _check(year, unit, rec.type, period, held_on)
-    for touched in {rec.period, period}:
-        _require_open_period(actor, year, record_type, touched)
+    _require_open_period(actor, year, record_type, rec.period, period)
     reason = " ".join((reason or "").split())[:REASON_MAX]
     if not reason:
         raise DomainError(_("A correction needs a reason."))
