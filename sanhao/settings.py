@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "sanhao.deviations",
     "sanhao.notices",
     "sanhao.projects",
+    "sanhao.panels",
+    "sanhao.ballots",
     "sanhao.demo",
 ]
 

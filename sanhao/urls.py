@@ -25,6 +25,8 @@ urlpatterns = [
     path("", include("sanhao.records.urls")),
     path("", include("sanhao.deviations.urls")),
     path("", include("sanhao.notices.urls")),
+    path("", include("sanhao.panels.urls")),
+    path("", include("sanhao.ballots.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name none (the admin's).
