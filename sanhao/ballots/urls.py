@@ -1,6 +1,4 @@
-from django.urls import URLPattern, path
-
-from sanhao.ballots import views
+from django.urls import URLPattern
 
 app_name = "ballots"
 urlpatterns: list[URLPattern] = []

@@ -1,6 +1,4 @@
-from django.urls import URLPattern, path
-
-from sanhao.panels import views
+from django.urls import URLPattern
 
 app_name = "panels"
 urlpatterns: list[URLPattern] = []
