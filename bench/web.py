@@ -129,6 +129,7 @@ def main() -> int:
             "DJANGO_SETTINGS_MODULE": "web_settings",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "AUDIT_KEY": secrets.token_urlsafe(40),
+            "BALLOT_CODE_KEY": secrets.token_urlsafe(40),
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "0",
             "SECURE_COOKIES": "0",

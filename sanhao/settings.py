@@ -28,6 +28,13 @@ if AUDIT_KEY == SECRET_KEY:
 # A short key could be guessed offline from a database dump, and the chain re-signed.
 if not DEBUG and (len(AUDIT_KEY) < 32 or AUDIT_KEY == DEV_AUDIT_KEY):
     raise RuntimeError("AUDIT_KEY must be at least 32 random characters when DEBUG is off")
+# Voter codes are stored as HMAC-SHA-256 under BALLOT_CODE_KEY: a database dump alone cannot
+# test guesses offline. Its own key, so that neither of the others can be used in its place.
+DEV_BALLOT_CODE_KEY = "dev-only-ballot-code-key"
+BALLOT_CODE_KEY = env_str("BALLOT_CODE_KEY", DEV_BALLOT_CODE_KEY if DEBUG else "")
+if not DEBUG and (len(BALLOT_CODE_KEY) < 32 or BALLOT_CODE_KEY in (SECRET_KEY, AUDIT_KEY)):
+    raise RuntimeError("BALLOT_CODE_KEY must be set, at least 32 characters, and differ from "
+                       "SECRET_KEY and AUDIT_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = env_str("SITE_NAME", "三好创争")
@@ -106,9 +113,20 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA synchronous=FULL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache holds the voting page's guess counters (sanhao.ballots.guard). With several
+# gunicorn workers they must be shared: REDIS_URL; without it each process counts alone.
+REDIS_URL = env_str("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -1,4 +1,21 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from sanhao.ballots import views
 
 app_name = "ballots"
-urlpatterns: list[URLPattern] = []
+S = "years/<int:pk>/ballots/<int:session_pk>/"
+urlpatterns: list[URLPattern] = [
+    path("years/<int:pk>/ballots/", views.session_list, name="list"),
+    path("years/<int:pk>/ballots/new/", views.session_create, name="create"),
+    path(S, views.session_detail, name="detail"),
+    path(S + "codes/", views.issue_codes, name="issue"),
+    path(S + "batches/<int:batch_pk>/slips/", views.download_slips, name="slips"),
+    path(S + "open/", views.open_session, name="open"),
+    path(S + "close/", views.close_session, name="close"),
+    path(S + "turnout/", views.turnout_screen, name="turnout"),
+    # The voters' pages: no account, no code in any address.
+    path("vote/", views.vote, name="vote"),
+    path("vote/<int:session_pk>/", views.vote, name="vote_session"),
+    path("vote/ballot/", views.submit, name="submit"),
+    path("vote/receipt/", views.receipt, name="receipt"),
+]

@@ -59,10 +59,7 @@ def deputy_id(unit: Unit, post: Post) -> str:
     return f"D-{unit.code}-{post.person.code}"
 
 
-def build_facts(
-    year: CampaignYear, scheme: Scheme, *, today: dt.date | None = None
-) -> dict[str, Any]:
-    day = as_of(year, today)
+def _units_and_posts(year: CampaignYear) -> tuple[list[Unit], dict[int, list[Post]]]:
     units = list(
         Unit.objects.filter(district_id=year.district_id).order_by("order", "code")
         .only("id", "code", "name")
@@ -73,6 +70,58 @@ def build_facts(
                                        "person__id", "person__code", "person__name")
         .order_by("unit_id", "order", "start", "id")
     )  # fmt: skip
+    by_unit: dict[int, list[Post]] = defaultdict(list)
+    for post in posts:
+        by_unit[post.unit_id].append(post)
+    return units, by_unit
+
+
+def _unit_candidates(
+    year: CampaignYear, unit: Unit, posts: list[Post], day: dt.date,
+    overseen: dict[int, list[str]], person_candidates: dict[tuple[str, int, str], str],
+) -> list[dict[str, Any]]:  # fmt: skip
+    """A unit's candidates on `day`: its team, its leader, its deputies (one each)."""
+    out: list[dict[str, Any]] = [{"id": team_id(unit), "category": "team", "unit": unit.code,
+                                  "name": _("%(unit)s team") % {"unit": unit.name}}]  # fmt: skip
+    held = [p for p in posts if p.start <= day and (p.end is None or p.end > day)]
+    seen: set[tuple[int, str]] = set()
+    for post in held:
+        if (post.person_id, post.role) in seen:  # two deputy posts: one candidate
+            continue
+        seen.add((post.person_id, post.role))
+        same = [p for p in posts if p.person_id == post.person_id and p.role == post.role]
+        months = months_in_post(same, year.year, day)
+        name = f"{post.person.name}（{post.title}）"
+        person_candidates[(unit.code, post.person_id, post.role)] = (
+            leader_id(unit) if post.role == Role.LEADER else deputy_id(unit, post)
+        )
+        if post.role == Role.LEADER:
+            out.append({"id": leader_id(unit), "category": "leader",
+                        "unit": unit.code, "name": name, "months_in_post": months})  # fmt: skip
+        else:
+            ids = sorted({i for p in same for i in overseen.get(p.pk, [])})
+            out.append({"id": deputy_id(unit, post), "category": "deputy",
+                        "unit": unit.code, "name": name, "months_in_post": months,
+                        "oversees": ids})  # fmt: skip
+    return out
+
+
+def year_candidates(year: CampaignYear, *, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """The candidates of the year as the engine's facts name them (id, category, unit
+    code, name), in the units' order: what a panel or a ballot session lists. Three queries."""
+    day = as_of(year, today)
+    units, by_unit = _units_and_posts(year)
+    out: list[dict[str, Any]] = []
+    for unit in units:
+        out += _unit_candidates(year, unit, by_unit[unit.pk], day, {}, {})
+    return out
+
+
+def build_facts(
+    year: CampaignYear, scheme: Scheme, *, today: dt.date | None = None
+) -> dict[str, Any]:
+    day = as_of(year, today)
+    units, by_unit = _units_and_posts(year)
     overseen: dict[int, list[str]] = defaultdict(list)
     for post_id, overseen_id in Oversight.objects.filter(year=year).values_list(
         "post_id", "indicator"
@@ -80,38 +129,14 @@ def build_facts(
         overseen[post_id].append(overseen_id)
     figures = current_figures(year)
 
-    by_unit: dict[int, list[Post]] = defaultdict(list)
-    for post in posts:
-        by_unit[post.unit_id].append(post)
-
     candidates: list[dict[str, Any]] = []
     person_candidates: dict[tuple[str, int, str], str] = {}  # (unit, person, role) → id
     indicator_facts: list[dict[str, Any]] = []
     missing: list[str] = []
     for unit in units:
-        candidates.append({"id": team_id(unit), "category": "team", "unit": unit.code,
-                           "name": _("%(unit)s team") % {"unit": unit.name}})  # fmt: skip
-        held = [p for p in by_unit[unit.pk] if p.start <= day and (p.end is None or p.end > day)]
-        seen: set[tuple[int, str]] = set()
-        for post in held:
-            if (post.person_id, post.role) in seen:  # two deputy posts: one candidate
-                continue
-            seen.add((post.person_id, post.role))
-            same = [p for p in by_unit[unit.pk]
-                    if p.person_id == post.person_id and p.role == post.role]  # fmt: skip
-            months = months_in_post(same, year.year, day)
-            name = f"{post.person.name}（{post.title}）"
-            person_candidates[(unit.code, post.person_id, post.role)] = (
-                leader_id(unit) if post.role == Role.LEADER else deputy_id(unit, post)
-            )
-            if post.role == Role.LEADER:
-                candidates.append({"id": leader_id(unit), "category": "leader",
-                                   "unit": unit.code, "name": name, "months_in_post": months})  # fmt: skip
-            else:
-                ids = sorted({i for p in same for i in overseen.get(p.pk, [])})
-                candidates.append({"id": deputy_id(unit, post), "category": "deputy",
-                                   "unit": unit.code, "name": name, "months_in_post": months,
-                                   "oversees": ids})  # fmt: skip
+        candidates += _unit_candidates(
+            year, unit, by_unit[unit.pk], day, overseen, person_candidates
+        )
         for indicator in scheme.indicators:
             key = (unit.pk, indicator.id)
             plan = figures.get((*key, Figure.Kind.PLAN, 0))

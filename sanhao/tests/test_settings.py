@@ -10,13 +10,14 @@ PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "k" * 20 + "-not-for-real-use-" + "Zq8#pL2@vN5$wX7&" * 2,
     "AUDIT_KEY": "a" * 20 + "-audit-key-not-for-real-use",
+    "BALLOT_CODE_KEY": "b" * 20 + "-ballot-code-key-not-for-real-use",
     "ALLOWED_HOSTS": "sanhao.example.org",
     "DATABASE_URL": "sqlite:////tmp/sanhao-deploy-check.sqlite3",
 }
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    unset = ("DEBUG", "SECRET_KEY", "AUDIT_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    unset = ("DEBUG", "SECRET_KEY", "AUDIT_KEY", "BALLOT_CODE_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     base = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
@@ -53,6 +54,14 @@ def test_it_refuses_to_start_without_an_audit_key_in_production():
     for weak in ("a", "dev-only-audit-key", "x" * 31):
         result = run(["check"], {**PRODUCTION, "AUDIT_KEY": weak})
         assert result.returncode != 0 and "at least 32 random characters" in result.stderr
+
+
+def test_it_refuses_to_start_without_its_own_ballot_code_key_in_production():
+    env = {k: v for k, v in PRODUCTION.items() if k != "BALLOT_CODE_KEY"}
+    assert "BALLOT_CODE_KEY must be set" in run(["check"], env).stderr
+    for weak in ("x" * 31, PRODUCTION["SECRET_KEY"], PRODUCTION["AUDIT_KEY"]):
+        result = run(["check"], {**PRODUCTION, "BALLOT_CODE_KEY": weak})
+        assert result.returncode != 0 and "BALLOT_CODE_KEY must be set" in result.stderr
 
 
 def test_it_lists_every_setting_it_reads_in_env_example():

@@ -1,0 +1,51 @@
+"""A ballot session of the test world's leaders and deputies, open now, with codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from sanhao.ballots import services
+from sanhao.ballots.models import BallotSession, VoterGroup
+
+VOTE_URL = "http://testserver/vote/"
+
+
+@dataclass
+class Open:
+    session: BallotSession
+    codes: list[str]
+    group: VoterGroup
+
+
+def make_session(world: Any, *, invited: int = 10, codes: int = 10, unit: Any = None,
+                 category: str = "leader", open_it: bool = True) -> Open:  # fmt: skip
+    now = timezone.now()
+    session = services.create_session(
+        world.campaign, title="班长测评", unit=unit, category="" if unit else category,
+        opens_at=now - dt.timedelta(minutes=5), closes_at=now + dt.timedelta(hours=2),
+        groups=[services.GroupPlan("unit_cadres", invited)], actor=world.office,
+    )  # fmt: skip
+    group = session.groups.get()
+    plain: list[str] = []
+    if codes:
+        _batch, plain = services.issue_codes(session, group, codes, actor=world.office,
+                                             vote_url=VOTE_URL)  # fmt: skip
+    if open_it:
+        session = services.open_session(session, actor=world.office)
+    return Open(session, plain, group)
+
+
+def grades_for(session: BallotSession, pattern: list[str] | None = None) -> dict[str, str]:
+    cands = list(session.candidates.all())
+    pattern = pattern or ["称职"]
+    return {c.candidate: pattern[k % len(pattern)] for k, c in enumerate(cands)}
+
+
+@pytest.fixture
+def leaders(world: Any) -> Open:
+    return make_session(world)
