@@ -15,8 +15,14 @@ from sanhao.ballots.models import Ballot, Receipt, VoterCode
 from sanhao.ballots.tests.conftest import grades_for
 
 
+def found(pattern: str, text: str) -> str:
+    match = re.search(pattern, text)
+    assert match, pattern
+    return match.group(1)
+
+
 def ticket_of(response: Any) -> str:
-    return re.search(r'name="ticket" value="([^"]+)"', response.content.decode()).group(1)
+    return found(r'name="ticket" value="([^"]+)"', response.content.decode())
 
 
 def vote(client: Client, code: str, grades: dict[str, str], session_pk: int | None = None) -> Any:
@@ -38,7 +44,7 @@ def test_it_takes_a_ballot_once_and_gives_a_receipt(leaders: Any) -> None:
     grades = grades_for(leaders.session, ["优秀", "称职"])
     done = vote(client, leaders.codes[0], grades, leaders.session.pk)
     assert done.status_code == 200, done.content.decode()
-    receipt = re.search(r'<code id="receipt">([^<]+)</code>', done.content.decode()).group(1)
+    receipt = found(r'<code id="receipt">([^<]+)</code>', done.content.decode())
     assert Ballot.objects.count() == 1 and Receipt.objects.count() == 1
     ballot = Ballot.objects.get()
     assert ballot.grades == grades and ballot.group == "unit_cadres"
