@@ -6,8 +6,10 @@ document (docs/scheme.md). An indicator's actual is its latest cumulative monthl
 and its prior the prior year's figure for the same months. The current process records
 (`sanhao.records`) go in with their on-time mark; the office's standing bonus, deduction
 and veto events (`sanhao.events`) as they are, an event on a person who is not a candidate
-on the facts' day (they left the post) being left out. Panel sheets and ballots are not
-recorded yet: they go in as empty lists, so P and M are not yet there.
+on the facts' day (they left the post) being left out. Panel sheets are not recorded yet:
+they go in as an empty list, so P is not yet there. The ballots of the year's sealed sessions
+(`sanhao.ballots.facts`) go in as cast, a grade of someone who is no longer a candidate on
+the facts' day being left out (the ballot still counts as returned).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from sanhao.ballots.facts import facts_for_year as ballot_facts
 from sanhao.campaigns.models import CampaignYear
 from sanhao.events.services import facts_events
 from sanhao.lib.errors import DomainError
@@ -155,6 +158,11 @@ def build_facts(
                                     "actual": str(actual), "plan": str(plan), "prior": str(prior)})  # fmt: skip
     if missing:
         raise FactsIncomplete(missing)
+    known = {c["id"] for c in candidates}
+    ballots = ballot_facts(year)
+    for ballot in ballots["ballots"]:
+        if not known.issuperset(ballot["grades"]):
+            ballot["grades"] = {k: v for k, v in ballot["grades"].items() if k in known}
     events = facts_events(
         year, lambda code, post: person_candidates.get((code, post.person_id, post.role))
     )
@@ -166,7 +174,6 @@ def build_facts(
         "indicators": indicator_facts,
         "records": records_for_facts(year),
         "panel": [],
-        "sessions": [],
-        "ballots": [],
+        **ballots,
         **events,
     }

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from sanhao.audit.models import AuditEntry
 from sanhao.ballots import codes, services
+from sanhao.ballots.facts import facts_for_year
 from sanhao.ballots.models import Ballot, Receipt, VoterCode
 from sanhao.ballots.tests.conftest import grades_for
 
@@ -114,9 +115,9 @@ def test_it_refuses_malformed_codes_with_a_message(leaders: Any, typed: str) -> 
 def test_the_facts_hold_the_sealed_ballots(leaders: Any) -> None:
     for code in leaders.codes[:6]:
         vote(Client(), code, grades_for(leaders.session))
-    assert services.facts_for_year(leaders.session.year)["ballots"] == []  # not yet closed
+    assert facts_for_year(leaders.session.year)["ballots"] == []  # not yet closed
     services.close_session(leaders.session, actor=leaders.session.created_by)
-    facts = services.facts_for_year(leaders.session.year)
+    facts = facts_for_year(leaders.session.year)
     assert facts["sessions"] == [{"id": f"S{leaders.session.pk}", "invited": 10, "issued": 10,
                                   "returned": 6}]  # fmt: skip
     assert len(facts["ballots"]) == 6
