@@ -68,6 +68,9 @@ class BallotSession(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
+    # Fixed at opening from the year's scheme: each category's grades (best first, then the
+    # abstention), the most top grades a ballot may give, and the top grade.
+    rules = models.JSONField(default=dict, blank=True, verbose_name=_("rules"))
     # Set at close: the audit chain's head then, shown with the results.
     chain_head = models.CharField(max_length=64, blank=True, verbose_name=_("audit chain head"))
 

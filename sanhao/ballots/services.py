@@ -277,11 +277,21 @@ def open_session(session: BallotSession, *, actor: Any) -> BallotSession:
     if not session.is_draft:
         raise DomainError(_("Only a session being prepared can be opened."))
     issued = VoterCode.objects.filter(session=session, withdrawn=False).count()
-    if not issued and not session.groups.exists():
-        raise DomainError(_("Issue the voters' codes before opening the session."))
+    if not issued and not any(g.paper_issued for g in session.groups.all()):
+        raise DomainError(
+            _("Issue the voters' codes or print the paper forms before opening the session.")
+        )
     session.state = SessionState.OPEN
-    session.save(update_fields=["state"])
-    record("ballots.session.opened", actor=actor, obj=session, data={"codes": issued})
+    # The grade scale and the top-grade limits are fixed as the session opens: a scheme
+    # edited later changes the next session, never the ballots of this one.
+    session.rules = _rules_from_scheme(session, scheme_of(session.year))
+    session.save(update_fields=["state", "rules"])
+    record(
+        "ballots.session.opened",
+        actor=actor,
+        obj=session,
+        data={"codes": issued, "rules": session.rules},
+    )
     return session
 
 
@@ -301,18 +311,37 @@ class BallotForm:
     top_grade: dict[str, str]
 
 
-def _rules(session: BallotSession) -> tuple[list[SessionCandidate], dict[str, Any]]:
-    scheme = scheme_of(session.year)
-    candidates = list(session.candidates.all())
-    by_cat = Counter(c.category for c in candidates)
+def _rules_from_scheme(session: BallotSession, scheme: Scheme) -> dict[str, Any]:
+    by_cat = Counter(session.candidates.values_list("category", flat=True))
     grades, limits, top = {}, {}, {}
-    for category, n in by_cat.items():
+    for category, n in sorted(by_cat.items()):
         rules = scheme.categories[category].ballot
-        grades[category] = (*rules.grades, rules.abstain)
+        grades[category] = [*rules.grades, rules.abstain]
         share = Fraction(rules.top_share)
         limits[category] = -(-share.numerator * n // share.denominator)
         top[category] = rules.grades[0]
-    return candidates, {"grades": grades, "limits": limits, "top": top}
+    return {"grades": grades, "limits": limits, "top": top, "id": secrets.token_hex(8)}
+
+
+# An open session's candidates and rules cannot change: each process reads them once,
+# keyed by the random id the rules took at opening (never by a row id a test may reuse).
+_OPEN_CACHE: dict[str, tuple[list[SessionCandidate], dict[str, Any]]] = {}
+
+
+def _rules(session: BallotSession) -> tuple[list[SessionCandidate], dict[str, Any]]:
+    """The session's candidates in ballot order and its rules (`grades`, `limits`, `top`
+    per category): as fixed at opening, or from the year's scheme while in preparation."""
+    key = session.rules.get("id", "") if session.rules else ""
+    if key in _OPEN_CACHE:
+        return _OPEN_CACHE[key]
+    candidates = list(session.candidates.all())
+    rules = session.rules or _rules_from_scheme(session, scheme_of(session.year))
+    rules = {**rules, "grades": {k: tuple(v) for k, v in rules["grades"].items()}}
+    if session.rules:
+        if len(_OPEN_CACHE) > 200:
+            _OPEN_CACHE.clear()
+        _OPEN_CACHE[key] = (candidates, rules)
+    return candidates, rules
 
 
 def _accepts_votes(session: BallotSession, now: dt.datetime) -> str:

@@ -108,8 +108,19 @@ VIEWS = {
     "checks:overdue_export": ("get", READERS, {"pk": "campaign"}),
     "events:list_export": ("get", READERS, {"pk": "campaign"}),
     "rankings:scores_export": ("get", SCHEME_READERS, {"pk": "campaign"}),
+    # Democratic ballots: the office's pages (the voters' are PUBLIC below)
+    "ballots:list": ("get", SCHEME_READERS, {"pk": "campaign"}),
+    "ballots:create": ("get", OFFICE, {"pk": "campaign"}),
+    "ballots:detail": ("get", SCHEME_READERS, {"pk": "campaign", "session_pk": "A"}),
+    "ballots:issue": ("post", OFFICE, {"pk": "campaign", "session_pk": "A"}),
+    "ballots:slips": ("post", OFFICE, {"pk": "campaign", "session_pk": "A", "batch_pk": "A"}),
+    "ballots:open": ("post", OFFICE, {"pk": "campaign", "session_pk": "A"}),
+    "ballots:close": ("post", OFFICE, {"pk": "campaign", "session_pk": "A"}),
+    "ballots:turnout": ("get", SCHEME_READERS, {"pk": "campaign", "session_pk": "A"}),
 }
-NOT_WALKED = {"accounts:login", "accounts:logout", "set_language"}
+# The voters' pages take a code, never an account: anyone may open them (test below).
+PUBLIC = {"ballots:vote", "ballots:vote_session", "ballots:submit", "ballots:receipt"}
+NOT_WALKED = {"accounts:login", "accounts:logout", "set_language"} | PUBLIC
 
 
 @pytest.fixture
@@ -233,6 +244,15 @@ def _project(world, unit):
     return Evidence.objects.get(update__milestone=milestone)
 
 
+def _ballot_session(world):
+    """A ballot session of every unit's leaders, with a batch of codes (made once)."""
+    from sanhao.ballots.models import BallotSession
+    from sanhao.ballots.tests.conftest import make_session
+
+    kept = BallotSession.objects.first()
+    return kept or make_session(world, codes=2, open_it=False).session
+
+
 def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
     """URL parameters from town A's or B's objects, or from one post and its unit."""
     if isinstance(unit, Post):
@@ -264,6 +284,9 @@ def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
         milestone = evidence.update.milestone
         values |= {"evidence_pk": evidence.pk, "milestone_pk": milestone.pk,
                    "project_pk": milestone.project_id}  # fmt: skip
+    if "session_pk" in spec or "batch_pk" in spec:
+        session = _ballot_session(world)
+        values["session_pk"], values["batch_pk"] = session.pk, session.batches.get().pk
     return {name: values[name] for name in spec}
 
 
@@ -355,6 +378,8 @@ def test_it_never_shows_another_unit_to_a_liaison_on_any_url(world, transferred)
             "project_pk",
             "milestone_pk",
             "evidence_pk",
+            "session_pk",
+            "batch_pk",
         }
         assert not unknown, f"teach this test the URL parameter(s) {unknown} of {name}"
         for objects in ("B", transferred):
@@ -385,6 +410,24 @@ def test_it_shows_a_liaison_the_transferred_person_with_their_past_post_only(wor
     # The office sees both posts.
     office = world.client_for(world.office).get(reverse("orgs:person_list")).content.decode()
     assert "乙街道调任副主任" in office
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_the_voters_pages_need_no_account_and_show_no_candidate_without_a_code(world, name):
+    session = _ballot_session(world)
+    kwargs = {"session_pk": session.pk} if name == "ballots:vote_session" else {}
+    for method in ("get", "post"):
+        response = getattr(Client(), method)(reverse(name, kwargs=kwargs))
+        assert response.status_code in (200, 400, 403, 405), (name, method, response.status_code)
+        body = response.content.decode()
+        assert "/login/" not in response.get("Location", "")
+        assert world.person("A0").name not in body and world.b.name not in body
+        if response.status_code != 405:
+            assert (
+                response["Cache-Control"].startswith("no-store")
+                or "no-store" in response["Cache-Control"]
+            )
+            assert "Set-Cookie" not in response or "sessionid" not in response["Set-Cookie"]
 
 
 def test_it_refuses_the_admin_to_everyone_but_the_office(world):
