@@ -15,7 +15,9 @@ from sanhao.ballots.tests.test_voting import vote
 
 
 def url(name: str, session: BallotSession, **extra: Any) -> str:
-    return reverse(f"ballots:{name}", kwargs={"pk": session.year_id, "session_pk": session.pk, **extra})
+    return reverse(
+        f"ballots:{name}", kwargs={"pk": session.year_id, "session_pk": session.pk, **extra}
+    )
 
 
 def test_the_office_prepares_issues_prints_opens_and_closes_a_session(world: Any) -> None:
