@@ -154,14 +154,16 @@ class VoterGroup(models.Model):
 
 
 class VoterCode(models.Model):
-    """One voter's one-time code, as its keyed hash only. `group` and `used` are cleared by
-    the seal (the group's counts keep the numbers)."""
+    """One voter's one-time code, as its keyed hash only. `group`, `used` and `batch` are
+    cleared by the seal (the group's counts keep the numbers). A withdrawn code (its slips
+    were lost) votes no more."""
 
     session = models.ForeignKey(BallotSession, on_delete=models.CASCADE, related_name="codes")
     group = models.ForeignKey(VoterGroup, null=True, on_delete=models.CASCADE, related_name="+")
     digest = models.CharField(max_length=64, unique=True)
     used = models.BooleanField(default=False)
     withdrawn = models.BooleanField(default=False)
+    batch = models.ForeignKey("CodeBatch", null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         indexes = [models.Index(fields=["session", "used"], name="ballot_code_session_used")]
@@ -183,6 +185,8 @@ class CodeBatch(models.Model):
     )
     slips = models.BinaryField(null=True, editable=False)  # the PDF, until downloaded
     downloaded = models.DateTimeField(null=True, blank=True)
+    withdrawn = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["pk"]

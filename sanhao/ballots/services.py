@@ -227,17 +227,17 @@ def issue_codes(
     clash = set(VoterCode.objects.filter(digest__in=digests).values_list("digest", flat=True))
     if clash:
         raise DomainError(_("Please issue the codes again."))
-    VoterCode.objects.bulk_create(
-        [
-            VoterCode(session=session, group=group, digest=d)
-            for d in (codes_mod.digest(c) for c in plain)
-        ],
-        batch_size=1000,
-    )
     group = VoterGroup.objects.select_for_update().get(pk=group.pk)
     group.issued += count
     group.save(update_fields=["issued"])
     batch = CodeBatch.objects.create(session=session, group=group, count=count, created_by=actor)
+    VoterCode.objects.bulk_create(
+        [
+            VoterCode(session=session, group=group, batch=batch, digest=d)
+            for d in (codes_mod.digest(c) for c in plain)
+        ],
+        batch_size=1000,
+    )
     batch.slips = code_slips_pdf(session, group, plain, vote_url=vote_url, batch=batch)
     batch.save(update_fields=["slips"])
     record(
@@ -269,6 +269,35 @@ def take_slips(batch: CodeBatch, *, actor: Any) -> bytes:
         data={"batch": batch.pk, "group": batch.group.group, "count": batch.count},
     )
     return pdf
+
+
+@transaction.atomic
+def withdraw_batch(batch: CodeBatch, *, reason: str, actor: Any) -> int:
+    """Withdraw a batch's unused codes (its slips were lost or went to the wrong group):
+    they vote no more, and the group's codes issued go down by as many. Returns how many."""
+    require_office_actor(actor)
+    session = _lock(batch.session)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say why the codes are withdrawn."))
+    if session.is_finished:
+        raise DomainError(_("This session is closed."))
+    batch = CodeBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.withdrawn:
+        raise DomainError(_("This batch was withdrawn already."))
+    n = VoterCode.objects.filter(batch=batch, used=False, withdrawn=False).update(withdrawn=True)
+    group = VoterGroup.objects.select_for_update().get(pk=batch.group_id)
+    group.issued -= n
+    group.save(update_fields=["issued"])
+    batch.withdrawn, batch.withdrawn_reason, batch.slips = timezone.now(), reason[:200], None
+    batch.save(update_fields=["withdrawn", "withdrawn_reason", "slips"])
+    record(
+        "ballots.codes.withdrawn",
+        actor=actor,
+        obj=session,
+        data={"batch": batch.pk, "group": group.group, "count": n, "reason": reason[:200]},
+    )
+    return n
 
 
 @transaction.atomic
@@ -440,10 +469,10 @@ def cast(text: str, given: dict[str, str], *, session_pk: int | None = None) -> 
         row = (
             VoterCode.objects.select_for_update()
             .filter(digest=codes_mod.digest(code))
-            .only("id", "used", "group_id")
+            .only("id", "used", "group_id", "withdrawn")
             .first()
         )
-        if row is None or row.group_id is None:
+        if row is None or row.group_id is None or row.withdrawn:
             raise CodeRefused("unknown", _("This voting code is not valid. Please check it."))
         if row.used:
             raise CodeRefused(
@@ -553,7 +582,7 @@ def _seal(session: BallotSession) -> dict[str, Any]:
     Receipt.objects.bulk_create(
         [Receipt(session=session, digest=d) for d in receipts], batch_size=1000
     )
-    VoterCode.objects.filter(session=session).update(group=None, used=False)
+    VoterCode.objects.filter(session=session).update(group=None, used=False, batch=None)
     return {
         "ballots": len(ballots),
         "groups": [[g.group, g.invited, g.issued, g.consumed] for g in session.groups.all()],

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern] = [
     path(S, views.session_detail, name="detail"),
     path(S + "codes/", views.issue_codes, name="issue"),
     path(S + "batches/<int:batch_pk>/slips/", views.download_slips, name="slips"),
+    path(S + "batches/<int:batch_pk>/withdraw/", views.withdraw_batch, name="withdraw"),
     path(S + "open/", views.open_session, name="open"),
     path(S + "close/", views.close_session, name="close"),
     path(S + "turnout/", views.turnout_screen, name="turnout"),

@@ -242,6 +242,26 @@ def download_slips(
 
 @login_required
 @require_POST
+def withdraw_batch(
+    request: AuthenticatedRequest, pk: int, session_pk: int, batch_pk: int
+) -> HttpResponse:
+    year = access.get_year_for_office(request.user, pk)
+    session = access.get_session(year, session_pk)
+    batch = access.get_batch(session, batch_pk)
+    try:
+        n = services.withdraw_batch(
+            batch, reason=request.POST.get("reason", ""), actor=request.user
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(n)d unused codes of batch %(batch)d withdrawn.")
+                         % {"n": n, "batch": batch.pk})  # fmt: skip
+    return redirect("ballots:detail", pk=year.pk, session_pk=session.pk)
+
+
+@login_required
+@require_POST
 def change_state(
     request: AuthenticatedRequest, pk: int, session_pk: int, action: str
 ) -> HttpResponse:

@@ -114,6 +114,7 @@ VIEWS = {
     "ballots:detail": ("get", SCHEME_READERS, {"pk": "campaign", "session_pk": "A"}),
     "ballots:issue": ("post", OFFICE, {"pk": "campaign", "session_pk": "A"}),
     "ballots:slips": ("post", OFFICE, {"pk": "campaign", "session_pk": "A", "batch_pk": "A"}),
+    "ballots:withdraw": ("post", OFFICE, {"pk": "campaign", "session_pk": "A", "batch_pk": "A"}),
     "ballots:open": ("post", OFFICE, {"pk": "campaign", "session_pk": "A"}),
     "ballots:close": ("post", OFFICE, {"pk": "campaign", "session_pk": "A"}),
     "ballots:turnout": ("get", SCHEME_READERS, {"pk": "campaign", "session_pk": "A"}),

@@ -121,3 +121,20 @@ def test_the_detail_page_reads_the_same_number_of_queries_for_few_and_many_ballo
     office.post(url("close", other.session))
     with django_assert_max_num_queries(16):
         office.get(url("detail", other.session))
+
+
+def test_lost_slips_are_withdrawn_and_their_codes_vote_no_more(world: Any) -> None:
+    opened = make_session(world, invited=4, codes=4)
+    assert vote(Client(), opened.codes[0], grades_for(opened.session)).status_code == 200
+    office = world.client_for(world.office)
+    batch = CodeBatch.objects.get()
+    refused = office.post(url("withdraw", opened.session, batch_pk=batch.pk), {"reason": " "},
+                          follow=True)  # fmt: skip
+    assert "请说明作废投票码的原因" in refused.content.decode()
+    done = office.post(url("withdraw", opened.session, batch_pk=batch.pk),
+                       {"reason": "投票码条遗失"}, follow=True)  # fmt: skip
+    assert "3 个未使用的投票码已作废" in done.content.decode()
+    opened.group.refresh_from_db()
+    assert opened.group.issued == 1  # the used one stays issued
+    answer = vote(Client(), opened.codes[1], grades_for(opened.session))
+    assert answer.status_code == 400 and "无效" in answer.content.decode()
