@@ -108,6 +108,15 @@ VIEWS = {
     "checks:overdue_export": ("get", READERS, {"pk": "campaign"}),
     "events:list_export": ("get", READERS, {"pk": "campaign"}),
     "rankings:scores_export": ("get", SCHEME_READERS, {"pk": "campaign"}),
+    # Paper ballots (sanhao/ballots/views_paper.py)
+    "ballots:paper_print": ("post", OFFICE, {"pk": "campaign", "session_pk": "A"}),
+    "ballots:paper_reprint": (
+        "post",
+        OFFICE,
+        {"pk": "campaign", "session_pk": "A", "run_pk": "A"},
+    ),
+    "ballots:paper_entry": ("get", OFFICE, {"pk": "campaign", "session_pk": "A"}),
+    "ballots:paper_reconcile": ("get", SCHEME_READERS, {"pk": "campaign", "session_pk": "A"}),
 }
 NOT_WALKED = {"accounts:login", "accounts:logout", "set_language"}
 
@@ -233,6 +242,29 @@ def _project(world, unit):
     return Evidence.objects.get(update__milestone=milestone)
 
 
+def _ballot_session(world, unit):
+    """A ballot session of the unit's candidates with a batch of codes and a run of paper
+    forms (made once per unit)."""
+    from django.utils import timezone
+
+    from sanhao.ballots import paper
+    from sanhao.ballots import services as ballots
+    from sanhao.ballots.models import BallotSession
+
+    kept = BallotSession.objects.filter(unit=unit).first()
+    if kept:
+        return kept
+    now = timezone.now()
+    session = ballots.create_session(world.campaign, title=f"{unit.name}测评", unit=unit,
+                                     category="", opens_at=now, closes_at=now + dt.timedelta(hours=2),
+                                     groups=[ballots.GroupPlan("unit_cadres", 5)],
+                                     actor=world.office)  # fmt: skip
+    group = session.groups.get()
+    ballots.issue_codes(session, group, 2, actor=world.office, vote_url="http://testserver/vote/")
+    paper.issue_forms(session, group, 2, actor=world.office)
+    return session
+
+
 def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
     """URL parameters from town A's or B's objects, or from one post and its unit."""
     if isinstance(unit, Post):
@@ -264,6 +296,10 @@ def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
         milestone = evidence.update.milestone
         values |= {"evidence_pk": evidence.pk, "milestone_pk": milestone.pk,
                    "project_pk": milestone.project_id}  # fmt: skip
+    if {"session_pk", "batch_pk", "run_pk"} & set(spec):
+        session = _ballot_session(world, team)
+        values |= {"session_pk": session.pk, "batch_pk": session.batches.first().pk,
+                   "run_pk": session.paper_runs.first().pk}  # fmt: skip
     return {name: values[name] for name in spec}
 
 
@@ -355,6 +391,9 @@ def test_it_never_shows_another_unit_to_a_liaison_on_any_url(world, transferred)
             "project_pk",
             "milestone_pk",
             "evidence_pk",
+            "session_pk",
+            "batch_pk",
+            "run_pk",
         }
         assert not unknown, f"teach this test the URL parameter(s) {unknown} of {name}"
         for objects in ("B", transferred):
