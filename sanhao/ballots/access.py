@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from sanhao.accounts.roles import is_office
-from sanhao.ballots.models import BallotSession, CodeBatch
+from sanhao.ballots.models import BallotSession, CodeBatch, PaperRun
 from sanhao.campaigns.access import get_year
 from sanhao.campaigns.models import CampaignYear
 
@@ -48,4 +48,13 @@ def get_batch(session: BallotSession, batch_pk: int) -> CodeBatch:
             pk=batch_pk, session=session
         )
     except CodeBatch.DoesNotExist:
+        raise Http404 from None
+
+
+def get_paper_run(session: BallotSession, run_pk: int) -> PaperRun:
+    try:
+        return PaperRun.objects.select_related("group", "session__year").get(
+            pk=run_pk, session=session
+        )
+    except PaperRun.DoesNotExist:
         raise Http404 from None

@@ -79,3 +79,16 @@ class IssueForm(forms.Form):
         group = self.fields["group"]
         assert isinstance(group, forms.ChoiceField)
         group.choices = [(str(pk), name) for pk, name in groups]
+
+
+class PaperForm(forms.Form):
+    """How many paper ballot forms of which group to print (sanhao/ballots/paper.py)."""
+
+    group = forms.ChoiceField(label=_("voter group"))
+    count = forms.IntegerField(label=_("number of forms"), min_value=1, max_value=1000)
+
+    def __init__(self, *args: Any, groups: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        group = self.fields["group"]
+        assert isinstance(group, forms.ChoiceField)
+        group.choices = [(str(pk), name) for pk, name in groups]

@@ -222,3 +222,108 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return f"receipt {self.pk}"
+
+
+# Paper ballots (sanhao/ballots/paper.py) ----------------------------------------------
+
+
+class PaperRun(models.Model):
+    """A run of printed ballot forms for one voter group: serials `first` … `first + count
+    - 1` of its session, allocated consecutively per session. Reprinting a run prints the
+    same serials."""
+
+    session = models.ForeignKey(BallotSession, on_delete=models.PROTECT, related_name="paper_runs")
+    group = models.ForeignKey(VoterGroup, on_delete=models.PROTECT, related_name="paper_runs")
+    first = models.PositiveIntegerField(verbose_name=_("first serial"))
+    count = models.PositiveIntegerField(verbose_name=_("number of forms"))
+    created = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["first"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "first"], name="paper_run_first_once"),
+            models.CheckConstraint(
+                condition=Q(first__gte=1) & Q(count__gte=1), name="paper_run_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"paper run {self.pk}"
+
+    @property
+    def last(self) -> int:
+        return self.first + self.count - 1
+
+
+class PaperRound(models.IntegerChoices):
+    FIRST = 1, _("first keying")
+    SECOND = 2, _("second keying")
+    DECISION = 3, _("deciding entry")
+
+
+class PaperEntry(AppendOnlyModel):
+    """One clerk's keying of one paper form, as read from the sheet: `grades` as in
+    `Ballot.grades`, or `spoiled` (废票: returned but void as a whole, no grades). A
+    correction is a new entry of the same round by the same clerk that `supersedes` the
+    old one and gives its `reason`; an entry is superseded at most once."""
+
+    session = models.ForeignKey(
+        BallotSession, on_delete=models.PROTECT, related_name="paper_entries"
+    )
+    run = models.ForeignKey(PaperRun, on_delete=models.PROTECT, related_name="entries")
+    serial = models.PositiveIntegerField(verbose_name=_("serial"))
+    round = models.PositiveSmallIntegerField(choices=PaperRound.choices, verbose_name=_("round"))
+    clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    group = models.CharField(max_length=40)
+    grades = models.JSONField(default=dict)
+    spoiled = models.BooleanField(default=False, verbose_name=_("spoiled"))
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    reason = models.CharField(max_length=200, blank=True, verbose_name=_("reason"))
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["serial", "round", "pk"]
+        indexes = [models.Index(fields=["session", "serial"], name="paper_entry_serial")]
+        constraints = [
+            # One first entry per serial and round; later ones are corrections of it.
+            models.UniqueConstraint(
+                fields=["session", "serial", "round"],
+                condition=Q(supersedes__isnull=True),
+                name="paper_entry_round_once",
+            ),
+            models.CheckConstraint(condition=Q(round__in=[1, 2, 3]), name="paper_entry_round"),
+            models.CheckConstraint(
+                condition=Q(supersedes__isnull=True) | ~Q(reason=""),
+                name="paper_entry_correction_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"paper entry {self.pk}"
+
+
+class CountedSerial(AppendOnlyModel):
+    """A paper form's serial once it has yielded its ballot: the unique constraint makes a
+    serial count at most once, whatever calls the counting service. It names no ballot
+    (the seal rewrites the ballots; a link would tie a ballot to its sheet)."""
+
+    session = models.ForeignKey(
+        BallotSession, on_delete=models.PROTECT, related_name="counted_serials"
+    )
+    serial = models.PositiveIntegerField()
+    group = models.CharField(max_length=40)
+    spoiled = models.BooleanField(default=False)
+    decided = models.BooleanField(default=False)  # by a deciding entry, not by agreement
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "serial"], name="paper_serial_counted_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"counted serial {self.serial}"

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from sanhao.ballots import views
+from sanhao.ballots import views, views_paper
 
 app_name = "ballots"
 S = "years/<int:pk>/ballots/<int:session_pk>/"
@@ -19,4 +19,9 @@ urlpatterns: list[URLPattern] = [
     path("vote/<int:session_pk>/", views.vote, name="vote_session"),
     path("vote/ballot/", views.submit, name="submit"),
     path("vote/receipt/", views.receipt, name="receipt"),
+    # Paper ballots (views_paper.py)
+    path(S + "paper/print/", views_paper.print_forms, name="paper_print"),
+    path(S + "paper/runs/<int:run_pk>/pdf/", views_paper.reprint_forms, name="paper_reprint"),
+    path(S + "paper/entry/", views_paper.key_entry, name="paper_entry"),
+    path(S + "paper/reconcile/", views_paper.reconcile, name="paper_reconcile"),
 ]

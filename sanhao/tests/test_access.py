@@ -118,6 +118,15 @@ VIEWS = {
     "ballots:open": ("post", OFFICE, {"pk": "campaign", "session_pk": "A"}),
     "ballots:close": ("post", OFFICE, {"pk": "campaign", "session_pk": "A"}),
     "ballots:turnout": ("get", SCHEME_READERS, {"pk": "campaign", "session_pk": "A"}),
+    # Paper ballots (sanhao/ballots/views_paper.py)
+    "ballots:paper_print": ("post", OFFICE, {"pk": "campaign", "session_pk": "A"}),
+    "ballots:paper_reprint": (
+        "post",
+        OFFICE,
+        {"pk": "campaign", "session_pk": "A", "run_pk": "A"},
+    ),
+    "ballots:paper_entry": ("get", OFFICE, {"pk": "campaign", "session_pk": "A"}),
+    "ballots:paper_reconcile": ("get", SCHEME_READERS, {"pk": "campaign", "session_pk": "A"}),
 }
 # The voters' pages take a code, never an account: anyone may open them (test below).
 PUBLIC = {"ballots:vote", "ballots:vote_session", "ballots:submit", "ballots:receipt"}
@@ -245,13 +254,27 @@ def _project(world, unit):
     return Evidence.objects.get(update__milestone=milestone)
 
 
-def _ballot_session(world):
-    """A ballot session of every unit's leaders, with a batch of codes (made once)."""
-    from sanhao.ballots.models import BallotSession
-    from sanhao.ballots.tests.conftest import make_session
+def _ballot_session(world, unit):
+    """A ballot session of the unit's candidates with a batch of codes and a run of paper
+    forms (made once per unit)."""
+    from django.utils import timezone
 
-    kept = BallotSession.objects.first()
-    return kept or make_session(world, codes=2, open_it=False).session
+    from sanhao.ballots import paper
+    from sanhao.ballots import services as ballots
+    from sanhao.ballots.models import BallotSession
+
+    kept = BallotSession.objects.filter(unit=unit).first()
+    if kept:
+        return kept
+    now = timezone.now()
+    session = ballots.create_session(world.campaign, title=f"{unit.name}测评", unit=unit,
+                                     category="", opens_at=now, closes_at=now + dt.timedelta(hours=2),
+                                     groups=[ballots.GroupPlan("unit_cadres", 5)],
+                                     actor=world.office)  # fmt: skip
+    group = session.groups.get()
+    ballots.issue_codes(session, group, 2, actor=world.office, vote_url="http://testserver/vote/")
+    paper.issue_forms(session, group, 2, actor=world.office)
+    return session
 
 
 def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
@@ -285,9 +308,10 @@ def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
         milestone = evidence.update.milestone
         values |= {"evidence_pk": evidence.pk, "milestone_pk": milestone.pk,
                    "project_pk": milestone.project_id}  # fmt: skip
-    if "session_pk" in spec or "batch_pk" in spec:
-        session = _ballot_session(world)
-        values["session_pk"], values["batch_pk"] = session.pk, session.batches.get().pk
+    if {"session_pk", "batch_pk", "run_pk"} & set(spec):
+        session = _ballot_session(world, team)
+        values |= {"session_pk": session.pk, "batch_pk": session.batches.first().pk,
+                   "run_pk": session.paper_runs.first().pk}  # fmt: skip
     return {name: values[name] for name in spec}
 
 
@@ -381,6 +405,7 @@ def test_it_never_shows_another_unit_to_a_liaison_on_any_url(world, transferred)
             "evidence_pk",
             "session_pk",
             "batch_pk",
+            "run_pk",
         }
         assert not unknown, f"teach this test the URL parameter(s) {unknown} of {name}"
         for objects in ("B", transferred):
@@ -415,7 +440,7 @@ def test_it_shows_a_liaison_the_transferred_person_with_their_past_post_only(wor
 
 @pytest.mark.parametrize("name", sorted(PUBLIC))
 def test_the_voters_pages_need_no_account_and_show_no_candidate_without_a_code(world, name):
-    session = _ballot_session(world)
+    session = _ballot_session(world, world.a)
     kwargs = {"session_pk": session.pk} if name == "ballots:vote_session" else {}
     for method in ("get", "post"):
         response = getattr(Client(), method)(reverse(name, kwargs=kwargs))

@@ -113,13 +113,13 @@ def test_the_detail_page_reads_the_same_number_of_queries_for_few_and_many_ballo
         vote(Client(), code, grades_for(opened.session))
     office = world.client_for(world.office)
     office.post(url("close", opened.session))
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(20):
         office.get(url("detail", opened.session))
     other = make_session(world, invited=30, codes=30, category="deputy")
     for code in other.codes:
         vote(Client(), code, grades_for(other.session))
     office.post(url("close", other.session))
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(20):
         office.get(url("detail", other.session))
 
 
