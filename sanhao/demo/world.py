@@ -24,6 +24,7 @@ from sanhao.lib import jiangyan
 from sanhao.notices.services import send_reminders
 from sanhao.orgs import services
 from sanhao.orgs.models import District, Person, Post, Role, Unit
+from sanhao.panels.demo import seed_panels
 from sanhao.projects.demo import seed_projects
 from sanhao.rankings.demo import seed_scheme
 from sanhao.rankings.runs import compute_scores
@@ -76,6 +77,7 @@ class DemoLogin:
 def demo_logins() -> list[DemoLogin]:
     logins = [DemoLogin("office", "office", ""), DemoLogin("judge1", "judge", ""),
               DemoLogin("viewer", "viewer", "")]  # fmt: skip
+    logins += [DemoLogin(f"judge{n}", "judge", "") for n in range(2, 8)]  # the panel's others
     logins += [DemoLogin(f"liaison-{code}", "liaison", name) for code, name, _k in UNITS]
     return logins
 
@@ -178,6 +180,7 @@ def seed_demo() -> District:
     seed_pledges(campaign, units, office)
     seed_deviations(campaign, units, office)
     seed_projects(campaign, units, office)
+    seed_panels(campaign, units, office)
     compute_scores(campaign, actor=office, today=FIGURES_TO)
     send_reminders(FIGURES_TO)  # the liaisons' notices of the demo's day
     assert User.objects.filter(is_demo=True).count() == len(demo_logins())

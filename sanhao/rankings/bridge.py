@@ -6,8 +6,10 @@ document (docs/scheme.md). An indicator's actual is its latest cumulative monthl
 and its prior the prior year's figure for the same months. The current process records
 (`sanhao.records`) go in with their on-time mark; the office's standing bonus, deduction
 and veto events (`sanhao.events`) as they are, an event on a person who is not a candidate
-on the facts' day (they left the post) being left out. Panel sheets and ballots are not
-recorded yet: they go in as empty lists, so P and M are not yet there.
+on the facts' day (they left the post) being left out. The panel sheets are those of the
+closed panel sessions (`sanhao.panels.facts.panel_facts`: each judge's counted version,
+cells of someone no longer a candidate left out). Ballots are not recorded yet: they go
+in as empty lists, so M is not yet there.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sanhao.campaigns.models import CampaignYear
 from sanhao.events.services import facts_events
 from sanhao.lib.errors import DomainError
 from sanhao.orgs.models import Post, Role, Unit
+from sanhao.panels.facts import panel_facts
 from sanhao.records.services import records_for_facts
 from sanhao.scoring.scheme import Scheme
 from sanhao.targets.models import Figure, Oversight
@@ -140,7 +143,7 @@ def build_facts(
         "candidates": candidates,
         "indicators": indicator_facts,
         "records": records_for_facts(year),
-        "panel": [],
+        "panel": panel_facts(year, scheme, {c["id"] for c in candidates}),
         "sessions": [],
         "ballots": [],
         **events,

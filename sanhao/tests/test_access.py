@@ -15,6 +15,7 @@ ROLES = ["office", "liaison_a", "judge", "viewer"]
 READERS = {"office", "liaison_a", "viewer"}
 OFFICE = {"office"}
 SCHEME_READERS = {"office", "viewer"}
+JUDGES = {"judge"}
 
 # view name → (HTTP method, roles allowed, kwargs built from the world's town A)
 VIEWS = {
@@ -108,6 +109,23 @@ VIEWS = {
     "checks:overdue_export": ("get", READERS, {"pk": "campaign"}),
     "events:list_export": ("get", READERS, {"pk": "campaign"}),
     "rankings:scores_export": ("get", SCHEME_READERS, {"pk": "campaign"}),
+    # Panel scoring: the office sets up and closes; a judge of the session scores it.
+    "panels:list": ("get", OFFICE, {"pk": "campaign"}),
+    "panels:create": ("get", OFFICE, {"pk": "campaign"}),
+    "panels:session": ("get", OFFICE, {"session_pk": "A"}),
+    "panels:edit": ("get", OFFICE, {"session_pk": "A"}),
+    "panels:progress": ("get", OFFICE, {"session_pk": "A"}),
+    "panels:reorder": ("post", OFFICE, {"session_pk": "A"}),
+    "panels:open": ("post", OFFICE, {"session_pk": "A"}),
+    "panels:reporting": ("post", OFFICE, {"session_pk": "A"}),
+    "panels:decide": ("post", OFFICE, {"session_pk": "A", "version_pk": "A"}),
+    "panels:close": ("post", OFFICE, {"session_pk": "A"}),
+    "panels:results": ("get", OFFICE, {"session_pk": "A"}),
+    "panels:mine": ("get", JUDGES, {}),
+    "panels:sheet": ("get", JUDGES, {"session_pk": "A"}),
+    "panels:review": ("get", JUDGES, {"session_pk": "A"}),
+    "panels:submit": ("post", JUDGES, {"session_pk": "A"}),
+    "panels:correct": ("post", JUDGES, {"session_pk": "A"}),
 }
 NOT_WALKED = {"accounts:login", "accounts:logout", "set_language"}
 
@@ -233,6 +251,32 @@ def _project(world, unit):
     return Evidence.objects.get(update__milestone=milestone)
 
 
+def _panel(world):
+    """An open panel session of the teams with the world's judge, whose sheet is submitted
+    and whose correction waits for the office (made once)."""
+    from django.utils import timezone
+
+    from sanhao.panels import services as panels
+    from sanhao.panels.models import PanelSession, SheetVersion
+
+    kept = SheetVersion.objects.filter(number=2).select_related("session").first()
+    if kept:
+        return kept
+    now = timezone.now()
+    session = panels.create_session(world.campaign, category="team", title="好班子述职评分",
+                                    opens=now - dt.timedelta(hours=1),
+                                    closes=now + dt.timedelta(hours=8), mode="score",
+                                    judges=[(world.judge, [])], actor=world.office)  # fmt: skip
+    panels.open_session(session, actor=world.office)
+    cells = {c: ["20", "21", "22", "23"] for c in ("T-town-a", "T-town-b")}
+    panels.save_draft(session, cells, actor=world.judge)
+    panels.submit_sheet(session, actor=world.judge)
+    panels.start_correction(session, actor=world.judge)
+    panels.save_draft(session, {"T-town-a": ["25", "21", "22", "23"]}, actor=world.judge)
+    assert isinstance(session, PanelSession)
+    return panels.submit_sheet(session, reason="误录", actor=world.judge)
+
+
 def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
     """URL parameters from town A's or B's objects, or from one post and its unit."""
     if isinstance(unit, Post):
@@ -264,6 +308,9 @@ def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
         milestone = evidence.update.milestone
         values |= {"evidence_pk": evidence.pk, "milestone_pk": milestone.pk,
                    "project_pk": milestone.project_id}  # fmt: skip
+    if {"session_pk", "version_pk"} & set(spec):
+        version = _panel(world)
+        values |= {"session_pk": version.session_id, "version_pk": version.pk}
     return {name: values[name] for name in spec}
 
 
@@ -355,6 +402,8 @@ def test_it_never_shows_another_unit_to_a_liaison_on_any_url(world, transferred)
             "project_pk",
             "milestone_pk",
             "evidence_pk",
+            "session_pk",
+            "version_pk",
         }
         assert not unknown, f"teach this test the URL parameter(s) {unknown} of {name}"
         for objects in ("B", transferred):
