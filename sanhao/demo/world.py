@@ -77,7 +77,7 @@ class DemoLogin:
 def demo_logins() -> list[DemoLogin]:
     logins = [DemoLogin("office", "office", ""), DemoLogin("judge1", "judge", ""),
               DemoLogin("viewer", "viewer", "")]  # fmt: skip
-    logins += [DemoLogin(f"judge{n}", "judge", "") for n in range(2, 8)]  # the panel's others
+    logins[2:2] = [DemoLogin(f"judge{n}", "judge", "") for n in range(2, 8)]  # the panel's others
     logins += [DemoLogin(f"liaison-{code}", "liaison", name) for code, name, _k in UNITS]
     return logins
 

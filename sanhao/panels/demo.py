@@ -12,6 +12,7 @@ seed_demo after the projects and before the scores are computed.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from decimal import Decimal
 from typing import Any
@@ -34,9 +35,18 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 
 def _score(rng: random.Random, quality: float, bias: float, top: Decimal) -> str:
-    value = 20.5 + 2 * quality + bias + rng.gauss(0, 0.8)
+    value = 20 + 1.8 * quality + bias + rng.gauss(0, 1.3)
     half = round(min(max(value, 12.0), float(top)) * 2) / 2
     return f"{half:g}"
+
+
+def _void(cells: dict[str, list[str]], rules: Any) -> bool:
+    """The engine's rules of a void sheet (docs/scoring.md §2), to keep the demo's honest
+    sheets valid: all totals equal, or too many totals ≥ void_high_total."""
+    totals = [sum(Decimal(t) for t in row) for row in cells.values()]
+    high = sum(1 for t in totals if t >= rules.panel.void_high_total)
+    limit = math.ceil(Decimal(rules.panel.void_high_share) * len(totals))
+    return (len(totals) >= 2 and len(set(totals)) == 1) or high > limit
 
 
 def _sheet(session: PanelSession, judge: User, rng: random.Random, quality: dict[str, float],
@@ -54,11 +64,16 @@ def _sheet(session: PanelSession, judge: User, rng: random.Random, quality: dict
         else:
             cells[candidate.candidate] = [_score(rng, quality[candidate.candidate], bias, top)
                                           for _d in rules.dimensions]  # fmt: skip
+    if judge.username != LENIENT and _void(cells, rules):  # a kinder judge than chance made
+        return _sheet(session, judge, rng, quality, bias - 1, abstains)
     return cells
 
 
-def _seats(judges: dict[str, User], units: list[Unit]) -> list[tuple[User, list[Unit]]]:
-    return [(judges[name], [units[OWN_UNIT[name]]] if name in OWN_UNIT else [])
+def _seats(judges: dict[str, User], units: list[Unit], chosen: list[Unit]
+           ) -> list[tuple[User, list[Unit]]]:  # fmt: skip
+    """Each judge with their own unit, where it has candidates in the session."""
+    return [(judges[name], [units[OWN_UNIT[name]]]
+             if name in OWN_UNIT and units[OWN_UNIT[name]] in chosen else [])
             for name in JUDGES]  # fmt: skip
 
 
@@ -79,7 +94,6 @@ def _score_session(session: PanelSession, judges: dict[str, User], seats: list[A
 def seed_panels(campaign: Any, units: list[Unit], office: Any) -> list[PanelSession]:
     rng = random.Random(20261124)
     judges = {u.username: u for u in User.objects.filter(username__in=JUDGES)}
-    seats = _seats(judges, units)
     year = campaign.year
     day = dt.date(year, 11, 24)
     plan = [
@@ -90,6 +104,7 @@ def seed_panels(campaign: Any, units: list[Unit], office: Any) -> list[PanelSess
     ]  # fmt: skip
     sessions = []
     for category, title, opens, closes, chosen in plan:
+        seats = _seats(judges, units, chosen)
         session = services.create_session(
             campaign, category=category, title=title, opens=opens, closes=closes,
             mode=category_rules(PanelSession(year=campaign, category=category)).panel.mode,
@@ -119,6 +134,7 @@ def seed_panels(campaign: Any, units: list[Unit], office: Any) -> list[PanelSess
     # Open now: the last two units' deputies; everyone but judge1 has submitted.
     opens = _at(dt.date(year, 11, 30), 8, 30)
     closes = max(_at(dt.date(year, 11, 30), 18), timezone.now() + dt.timedelta(days=7))
+    seats = _seats(judges, units, units[11:])
     open_session = services.create_session(
         campaign, category="deputy", title=f"{year}年度好班副述职评分（第二组）", opens=opens,
         closes=closes, mode=category_rules(deputies).panel.mode, judges=seats, units=units[11:],

@@ -22,8 +22,8 @@ class DateTimeInput(forms.DateTimeInput):
 class SessionForm(forms.Form):
     """A session's name, window, units and judges; the category and the mode when new.
 
-    Each judge account is a row: whether they sit on the panel, and the units (their own)
-    whose candidates they do not score."""
+    Each judge account is a row: whether they sit on the panel, and their own unit, whose
+    candidates they do not score (the services take several; a judge has one)."""
 
     title = forms.CharField(label=_("name of the session"), max_length=100)
     category = forms.ChoiceField(label=_("award category"), choices=Category.choices)
@@ -55,12 +55,12 @@ class SessionForm(forms.Form):
         if locked:
             del self.fields["units"]
             return
-        choices = [(u.pk, u.name) for u in self.unit_list]
+        choices = [("", _("— none —")), *((u.pk, u.name) for u in self.unit_list)]
         for judge in judges:
             self.fields[f"judge_{judge.pk}"] = forms.BooleanField(label=str(judge), required=False)
-            self.fields[f"abstain_{judge.pk}"] = forms.TypedMultipleChoiceField(
-                label=_("abstains on"), choices=choices, coerce=int, required=False,
-                widget=forms.SelectMultiple(attrs={"size": 3}),
+            self.fields[f"abstain_{judge.pk}"] = forms.TypedChoiceField(
+                label=_("own unit (abstains on)"), choices=choices, coerce=int, required=False,
+                empty_value=None,
             )  # fmt: skip
 
     def judge_rows(self) -> list[dict[str, Any]]:
@@ -77,16 +77,21 @@ class SessionForm(forms.Form):
         return data
 
     def seats(self) -> list[tuple[User, list[Unit]]]:
-        """The judges chosen, each with the units they abstain on."""
+        """The judges chosen, each with the unit they abstain on (if any)."""
         by_pk = {u.pk: u for u in self.unit_list}
         data = self.cleaned_data
-        return [(j, [by_pk[k] for k in data.get(f"abstain_{j.pk}", []) if k in by_pk])
-                for j in self.judge_list if data.get(f"judge_{j.pk}")]  # fmt: skip
+        seats = []
+        for judge in self.judge_list:
+            if data.get(f"judge_{judge.pk}"):
+                own = by_pk.get(data.get(f"abstain_{judge.pk}") or 0)
+                seats.append((judge, [own] if own else []))
+        return seats
 
 
 def initial_seats(seats: list[Any]) -> dict[str, Any]:
     initial: dict[str, Any] = {}
     for seat in seats:
         initial[f"judge_{seat.judge_id}"] = True
-        initial[f"abstain_{seat.judge_id}"] = [u.pk for u in seat.abstains.all()]
+        own = sorted(seat.abstains.all(), key=lambda u: (u.order, u.code))
+        initial[f"abstain_{seat.judge_id}"] = own[0].pk if own else None
     return initial

@@ -216,8 +216,14 @@ def session_results(session: PanelSession) -> dict[str, Any]:
         "agreement": w,
         "w": f"{w['W']:.3f}" if w and w.get("W") is not None else None,
         "chi2": f"{w['chi2']:.2f}" if w and w.get("chi2") is not None else None,
-        "p_value": f"{w['p']:.4f}" if w and w.get("p") is not None else None,
+        "p_value": _p_value(w),
     }
+
+
+def _p_value(w: dict[str, Any] | None) -> str | None:
+    if not w or w.get("p") is None:
+        return None
+    return "p < 0.0001" if w["p"] < 0.0001 else f"p = {w['p']:.4f}"
 
 
 # The judge -----------------------------------------------------------------------------

@@ -96,7 +96,7 @@ def test_the_office_lists_creates_and_opens_a_session(world, judges):
         "opens": f"{now - dt.timedelta(hours=1):%Y-%m-%dT%H:%M}",
         "closes": f"{now + dt.timedelta(hours=3):%Y-%m-%dT%H:%M}",
         "units": [world.a.pk, world.b.pk], f"judge_{world.judge.pk}": "on",
-        f"abstain_{world.judge.pk}": [world.a.pk], f"judge_{judges[1].pk}": "on",
+        f"abstain_{world.judge.pk}": world.a.pk, f"judge_{judges[1].pk}": "on",
     })  # fmt: skip
     assert response.status_code == 302
     session = PanelCandidate.objects.get(candidate="T-town-a").session
