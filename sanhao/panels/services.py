@@ -64,7 +64,10 @@ def _clean(text: str, limit: int = TEXT_MAX) -> str:
 
 
 def _locked(session: PanelSession) -> PanelSession:
-    return PanelSession.objects.select_for_update().select_related("year").get(pk=session.pk)
+    return (
+        PanelSession.objects.select_for_update(of=("self",)).select_related("year")
+        .get(pk=session.pk)
+    )  # fmt: skip
 
 
 def _move(session: PanelSession, to: str) -> None:
@@ -82,10 +85,11 @@ def _check_window(opens: dt.datetime, closes: dt.datetime) -> None:
         raise DomainError(_("Scoring must close after it opens."))
 
 
-def _check_mode(year: CampaignYear, session_like: Any, mode: str) -> None:
+def _check_mode(session: PanelSession, mode: str) -> None:
+    """The mode of the year's scheme for the session's category: the engine reads no other."""
     if mode not in Mode.values:
         raise DomainError(_("Unknown scoring mode: %(mode)s") % {"mode": str(mode)[:20]})
-    rules = category_rules(session_like)
+    rules = category_rules(session)
     if rules.panel.mode != mode:
         raise DomainError(
             _("The year's scheme has %(category)s judged by: %(mode)s. A session scores as the "
@@ -167,7 +171,7 @@ def create_session(
     _check_window(opens, closes)
     session = PanelSession(year=year, category=category, title=title, mode=mode, opens=opens,
                            closes=closes, created=timezone.now(), created_by=actor)  # fmt: skip
-    _check_mode(year, session, mode)
+    _check_mode(session, mode)
     _check_judges(year, judges)
     found = _candidates_for(year, category, opens, units)
     session.save()
@@ -275,7 +279,7 @@ def open_session(session: PanelSession, *, actor: Any, now: dt.datetime | None =
         raise DomainError(_("The session has no candidate."))
     if not PanelJudge.objects.filter(session=session).exists():
         raise DomainError(_("Assign the judges first."))
-    _check_mode(session.year, session, session.mode)
+    _check_mode(session, session.mode)
     session.state = OPEN
     session.save(update_fields=["state"])
     record("panels.session.open", actor=actor, obj=session, data={"at": now})
