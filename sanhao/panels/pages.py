@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -126,7 +127,14 @@ def _changed(a: Mapping[str, Sequence[str]], b: Mapping[str, Sequence[str]]) -> 
     return count
 
 
-def office_session(session: PanelSession, *, progress_only: bool = False) -> dict[str, Any]:
+POLL_SECONDS = 10
+
+
+def office_session(session: PanelSession, *, progress_only: bool = False,
+                   polls: int = 0) -> dict[str, Any]:  # fmt: skip
+    """The office's page of a session, or its progress table alone. The table polls
+    itself while scoring is open, for at most the office's idle time: each poll is a
+    request that keeps the office signed in, and an unattended screen must not."""
     scheme = year_scheme(session)
     candidates = candidates_of(session)
     seats = judges_of([session.pk])
@@ -156,11 +164,14 @@ def office_session(session: PanelSession, *, progress_only: bool = False) -> dic
             pending.append({"version": sheets.pending, "judge": seat.judge,
                             "changed": _changed(base, sheets.pending.cells)})  # fmt: skip
     done = sum(1 for row in progress if row["status"] in (SUBMITTED, CORRECTING, WAITING))
+    stopped = session.state == State.OPEN and polls * POLL_SECONDS >= settings.OFFICE_IDLE_SECONDS
     context: dict[str, Any] = {
         "session": session,
         "progress": progress,
         "done": done,
-        "polling": session.state == State.OPEN,
+        "polling": session.state == State.OPEN and not stopped,
+        "stopped": stopped,
+        "next_poll": polls + 1,
     }
     if progress_only:
         return context

@@ -118,9 +118,12 @@ def progress(request: AuthenticatedRequest, session_pk: int) -> HttpResponse:
     """The live progress table alone, for the page's htmx poll: who submitted, how many
     cells each judge filled; never a score."""
     session = access.get_session_for_office(request.user, session_pk)
-    return render(
-        request, "panels/_progress.html", pages.office_session(session, progress_only=True)
-    )
+    try:
+        polls = max(0, int(request.GET.get("polls", "0")))
+    except ValueError:
+        polls = 0
+    context = pages.office_session(session, progress_only=True, polls=polls)
+    return render(request, "panels/_progress.html", context)
 
 
 @login_required

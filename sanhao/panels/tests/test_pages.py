@@ -218,12 +218,17 @@ def test_the_office_sees_progress_but_no_score_before_the_close(world, judges, s
                                     "T-town-b": ["12.3", "13.7", "14.9", "11.1"]})  # fmt: skip
     office = world.client_for(world.office)
     page = office.get(url("session", session)).content.decode()
-    progress = office.get(url("progress", session), **HX).content.decode()
+    progress = office.get(url("progress", session) + "?polls=1", **HX).content.decode()
     for body in (page, progress):
         assert "2 / 8" in body and "8 / 8" in body and "填写中" in body and "已提交" in body
         for secret in ("23.7", "24.3", "17.3", "12.3", "48", "68.2"):
             assert secret not in body, secret
-    assert 'hx-get="' + url("progress", session) + '"' in page and 'hx-trigger="every 10s"' in page
+    assert (
+        f'hx-get="{url("progress", session)}?polls=1"' in page and 'hx-trigger="every 10s"' in page
+    )
+    assert '?polls=2"' in progress
+    late = office.get(url("progress", session) + "?polls=180", **HX).content.decode()
+    assert "hx-get" not in late and "停止自动刷新" in late  # an unattended screen times out
     assert "<html" not in progress and "3 位评委中已有 1 位提交" in progress
     results = office.get(url("results", session))
     assert results.status_code == 302 and results["Location"] == url("session", session)
