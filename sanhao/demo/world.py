@@ -25,6 +25,7 @@ from sanhao.lib import jiangyan
 from sanhao.notices.services import send_reminders
 from sanhao.orgs import services
 from sanhao.orgs.models import District, Person, Post, Role, Unit
+from sanhao.panels.demo import seed_panels
 from sanhao.projects.demo import seed_projects
 from sanhao.rankings.demo import seed_scheme
 from sanhao.rankings.runs import compute_scores
@@ -77,6 +78,7 @@ class DemoLogin:
 def demo_logins() -> list[DemoLogin]:
     logins = [DemoLogin("office", "office", ""), DemoLogin("judge1", "judge", ""),
               DemoLogin("viewer", "viewer", "")]  # fmt: skip
+    logins[2:2] = [DemoLogin(f"judge{n}", "judge", "") for n in range(2, 8)]  # the panel's others
     logins += [DemoLogin(f"liaison-{code}", "liaison", name) for code, name, _k in UNITS]
     return logins
 
@@ -182,6 +184,7 @@ def seed_demo() -> District:
     seed_pledges(campaign, units, office)
     seed_deviations(campaign, units, office)
     seed_projects(campaign, units, office)
+    seed_panels(campaign, units, office)
     global VOTER_CODE
     VOTER_CODE = seed_ballots(campaign, units, office)
     compute_scores(campaign, actor=office, today=FIGURES_TO)

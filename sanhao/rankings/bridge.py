@@ -6,8 +6,9 @@ document (docs/scheme.md). An indicator's actual is its latest cumulative monthl
 and its prior the prior year's figure for the same months. The current process records
 (`sanhao.records`) go in with their on-time mark; the office's standing bonus, deduction
 and veto events (`sanhao.events`) as they are, an event on a person who is not a candidate
-on the facts' day (they left the post) being left out. Panel sheets are not recorded yet:
-they go in as an empty list, so P is not yet there. The ballots of the year's sealed sessions
+on the facts' day (they left the post) being left out. The panel sheets are those of the
+closed panel sessions (`sanhao.panels.facts.panel_facts`: each judge's counted version,
+cells of someone no longer a candidate left out). The ballots of the year's sealed sessions
 (`sanhao.ballots.facts`) go in as cast, a grade of someone who is no longer a candidate on
 the facts' day being left out (the ballot still counts as returned).
 """
@@ -26,6 +27,7 @@ from sanhao.campaigns.models import CampaignYear
 from sanhao.events.services import facts_events
 from sanhao.lib.errors import DomainError
 from sanhao.orgs.models import Post, Role, Unit
+from sanhao.panels.facts import panel_facts
 from sanhao.records.services import records_for_facts
 from sanhao.scoring.scheme import Scheme
 from sanhao.targets.models import Figure, Oversight
@@ -173,7 +175,7 @@ def build_facts(
         "candidates": candidates,
         "indicators": indicator_facts,
         "records": records_for_facts(year),
-        "panel": [],
+        "panel": panel_facts(year, scheme, {c["id"] for c in candidates}),
         **ballots,
         **events,
     }

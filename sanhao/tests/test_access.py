@@ -15,6 +15,7 @@ ROLES = ["office", "liaison_a", "judge", "viewer"]
 READERS = {"office", "liaison_a", "viewer"}
 OFFICE = {"office"}
 SCHEME_READERS = {"office", "viewer"}
+JUDGES = {"judge"}
 
 # view name → (HTTP method, roles allowed, kwargs built from the world's town A)
 VIEWS = {
@@ -127,6 +128,23 @@ VIEWS = {
     ),
     "ballots:paper_entry": ("get", OFFICE, {"pk": "campaign", "session_pk": "A"}),
     "ballots:paper_reconcile": ("get", SCHEME_READERS, {"pk": "campaign", "session_pk": "A"}),
+    # Panel scoring: the office sets up and closes; a judge of the session scores it.
+    "panels:list": ("get", OFFICE, {"pk": "campaign"}),
+    "panels:create": ("get", OFFICE, {"pk": "campaign"}),
+    "panels:session": ("get", OFFICE, {"session_pk": "A"}),
+    "panels:edit": ("get", OFFICE, {"session_pk": "A"}),
+    "panels:progress": ("get", OFFICE, {"session_pk": "A"}),
+    "panels:reorder": ("post", OFFICE, {"session_pk": "A"}),
+    "panels:open": ("post", OFFICE, {"session_pk": "A"}),
+    "panels:reporting": ("post", OFFICE, {"session_pk": "A"}),
+    "panels:decide": ("post", OFFICE, {"session_pk": "A", "version_pk": "A"}),
+    "panels:close": ("post", OFFICE, {"session_pk": "A"}),
+    "panels:results": ("get", OFFICE, {"session_pk": "A"}),
+    "panels:mine": ("get", JUDGES, {}),
+    "panels:sheet": ("get", JUDGES, {"session_pk": "A"}),
+    "panels:review": ("get", JUDGES, {"session_pk": "A"}),
+    "panels:submit": ("post", JUDGES, {"session_pk": "A"}),
+    "panels:correct": ("post", JUDGES, {"session_pk": "A"}),
 }
 # The voters' pages take a code, never an account: anyone may open them (test below).
 PUBLIC = {"ballots:vote", "ballots:vote_session", "ballots:submit", "ballots:receipt"}
@@ -277,6 +295,32 @@ def _ballot_session(world, unit):
     return session
 
 
+def _panel(world):
+    """An open panel session of the teams with the world's judge, whose sheet is submitted
+    and whose correction waits for the office (made once)."""
+    from django.utils import timezone
+
+    from sanhao.panels import services as panels
+    from sanhao.panels.models import PanelSession, SheetVersion
+
+    kept = SheetVersion.objects.filter(number=2).select_related("session").first()
+    if kept:
+        return kept
+    now = timezone.now()
+    session = panels.create_session(world.campaign, category="team", title="好班子述职评分",
+                                    opens=now - dt.timedelta(hours=1),
+                                    closes=now + dt.timedelta(hours=8), mode="score",
+                                    judges=[(world.judge, [])], actor=world.office)  # fmt: skip
+    panels.open_session(session, actor=world.office)
+    cells = {c: ["20", "21", "22", "23"] for c in ("T-town-a", "T-town-b")}
+    panels.save_draft(session, cells, actor=world.judge)
+    panels.submit_sheet(session, actor=world.judge)
+    panels.start_correction(session, actor=world.judge)
+    panels.save_draft(session, {"T-town-a": ["25", "21", "22", "23"]}, actor=world.judge)
+    assert isinstance(session, PanelSession)
+    return panels.submit_sheet(session, reason="误录", actor=world.judge)
+
+
 def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
     """URL parameters from town A's or B's objects, or from one post and its unit."""
     if isinstance(unit, Post):
@@ -308,10 +352,14 @@ def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
         milestone = evidence.update.milestone
         values |= {"evidence_pk": evidence.pk, "milestone_pk": milestone.pk,
                    "project_pk": milestone.project_id}  # fmt: skip
-    if {"session_pk", "batch_pk", "run_pk"} & set(spec):
+    # Ballot sessions live under a year's URL (pk), panel sessions under their own.
+    if "pk" in spec and {"session_pk", "batch_pk", "run_pk"} & set(spec):
         session = _ballot_session(world, team)
         values |= {"session_pk": session.pk, "batch_pk": session.batches.first().pk,
                    "run_pk": session.paper_runs.first().pk}  # fmt: skip
+    elif {"session_pk", "version_pk"} & set(spec):
+        version = _panel(world)
+        values |= {"session_pk": version.session_id, "version_pk": version.pk}
     return {name: values[name] for name in spec}
 
 
@@ -406,6 +454,7 @@ def test_it_never_shows_another_unit_to_a_liaison_on_any_url(world, transferred)
             "session_pk",
             "batch_pk",
             "run_pk",
+            "version_pk",
         }
         assert not unknown, f"teach this test the URL parameter(s) {unknown} of {name}"
         for objects in ("B", transferred):

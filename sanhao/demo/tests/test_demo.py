@@ -45,7 +45,8 @@ def test_it_builds_the_13_units_with_10_to_13_current_posts_each(demo):
 
 def test_it_makes_one_account_per_role_that_signs_in(demo):
     names = set(User.objects.values_list("username", flat=True))
-    assert {"office", "judge1", "viewer"} | {f"liaison-{c}" for c, _n, _k in UNITS} == names
+    judges = {f"judge{n}" for n in range(1, 8)}  # judge1 and the panel's six others
+    assert {"office", "viewer"} | judges | {f"liaison-{c}" for c, _n, _k in UNITS} == names
     liaison = User.objects.get(username="liaison-baimi")
     assert liaison.unit.name == "白米镇" and liaison.is_demo
     client = Client()
