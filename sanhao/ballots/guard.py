@@ -78,11 +78,17 @@ def new_ticket() -> str:
 
 
 def read_ticket(value: str) -> Ticket:
+    """The ticket of a page, or Refused. Its age is taken from its own time by `_now`, the
+    one clock of these rules (signing's `max_age` reads the system's)."""
+    max_age = limits()["ticket_max_age"]
     try:
-        data = signing.loads(value or "", salt=SALT, max_age=limits()["ticket_max_age"])
-        return Ticket(str(data["n"]), float(data["t"]))
+        data = signing.loads(value or "", salt=SALT, max_age=max_age)
+        ticket = Ticket(str(data["n"]), float(data["t"]))
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise Refused(_("This page has expired. Please open it again.")) from None
+    if _now() - ticket.issued > max_age:
+        raise Refused(_("This page has expired. Please open it again."))
+    return ticket
 
 
 def _window_key(kind: str, name: str) -> str:

@@ -7,8 +7,9 @@ What the rows may hold is the point of this app:
 - a **ballot** (`Ballot`) holds its session, its voter group and its grades: no code, no
   account, no address and no time. Its row links to its code only by what the database
   itself keeps (row order, PostgreSQL's `xmin` and `ctid`, SQLite's `rowid`) until the
-  session is **sealed**, when both tables are rewritten in one transaction
-  (`services.seal_session`, docs/ballots.md);
+  session is **sealed**, when its ballots, receipts and codes are rewritten in one
+  transaction and the tables' files vacuumed (`services.close_session`, docs/ballots.md;
+  tests/test_anonymity.py);
 - a **receipt** (`Receipt`) is the keyed hash of a random token given to the voter: it says
   "counted" later and holds nothing of the ballot.
 
@@ -154,9 +155,9 @@ class VoterGroup(models.Model):
 
 
 class VoterCode(models.Model):
-    """One voter's one-time code, as its keyed hash only. `group`, `used` and `batch` are
-    cleared by the seal (the group's counts keep the numbers). A withdrawn code (its slips
-    were lost) votes no more."""
+    """One voter's one-time code, as its keyed hash only. The seal writes the session's
+    codes anew, in a random order and without `group`, `used` and `batch` (the group's
+    counts keep the numbers). A withdrawn code (its slips were lost) votes no more."""
 
     session = models.ForeignKey(BallotSession, on_delete=models.CASCADE, related_name="codes")
     group = models.ForeignKey(VoterGroup, null=True, on_delete=models.CASCADE, related_name="+")

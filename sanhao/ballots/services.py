@@ -11,6 +11,7 @@ entry per ballot would link ballots to times).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 from collections import Counter
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,6 +45,7 @@ from sanhao.rankings.services import check_scheme, current_scheme
 from sanhao.scoring.codes import CATEGORIES
 from sanhao.scoring.scheme import Scheme
 
+logger = logging.getLogger(__name__)
 MAX_CODES_PER_BATCH = 2000
 MAX_CANDIDATES = 400
 
@@ -398,11 +400,13 @@ def find_code(text: str, *, session_pk: int | None = None) -> tuple[VoterCode, B
         .filter(digest=codes_mod.digest(code), withdrawn=False)
         .first()
     )
-    if row is None or row.group is None or (session_pk and row.session_id != session_pk):
+    if row is None or (session_pk and row.session_id != session_pk):
         raise CodeRefused("unknown", _("This voting code is not valid. Please check it."))
     why = _accepts_votes(row.session, timezone.now())
-    if why:
+    if why:  # before the group, which the seal clears: a late voter is told it ended
         raise CodeRefused("closed", why)
+    if row.group is None:
+        raise CodeRefused("unknown", _("This voting code is not valid. Please check it."))
     if row.used:
         raise CodeRefused("used", _("This voting code has already been used: a code votes once."))
     candidates, rules = _rules(row.session)
@@ -460,16 +464,22 @@ def cast(text: str, given: dict[str, str], *, session_pk: int | None = None) -> 
 
     The code's row is locked (`SELECT … FOR UPDATE`; on SQLite the write transaction is
     taken at BEGIN) before it is read as unused, so of two submissions of one code at the
-    same time, the second waits for the first and then finds it used."""
+    same time, the second waits for the first and then finds it used. Before that, the
+    session's row is share-locked and read open again (`_session_taking_ballots`): the
+    same order of locks as `close_session`, which waits for the ballots being cast, or
+    is waited for and then refuses them."""
     code = codes_mod.normalized(text)
     _row, form = find_code(code, session_pk=session_pk)  # fast refusals, outside the lock
     clean = check_grades(form, given)
     receipt = codes_mod.new_receipt()
     with transaction.atomic():
+        why = _accepts_votes(_session_taking_ballots(form.session.pk), timezone.now())
+        if why:
+            raise CodeRefused("closed", why)
         row = (
             VoterCode.objects.select_for_update()
-            .filter(digest=codes_mod.digest(code))
-            .only("id", "used", "group_id", "withdrawn")
+            .filter(digest=codes_mod.digest(code), session_id=form.session.pk, withdrawn=False)
+            .only("id", "used", "group_id")
             .first()
         )
         if row is None or row.group_id is None or row.withdrawn:
@@ -484,6 +494,19 @@ def cast(text: str, given: dict[str, str], *, session_pk: int | None = None) -> 
             session_id=form.session.pk, digest=codes_mod.digest(receipt, purpose="receipt")
         )
     return receipt
+
+
+def _session_taking_ballots(session_pk: int) -> BallotSession:
+    """The session's row, read again inside the caller's transaction and share-locked on
+    PostgreSQL (`FOR SHARE`: ballots of one session do not wait for each other; a close,
+    `FOR UPDATE`, waits for them or they for it). Without it a ballot's deferred foreign
+    key check took `FOR KEY SHARE` of this row only at commit, after its code's lock:
+    the opposite order to `close_session`'s, a deadlock when a session closed while
+    ballots arrived (tests/test_exactly_once.py). SQLite's BEGIN IMMEDIATE serialises."""
+    sql = f"SELECT * FROM {BallotSession._meta.db_table} WHERE id = %s"
+    if connection.vendor == "postgresql":
+        sql += " FOR SHARE"
+    return next(iter(BallotSession.objects.raw(sql, [session_pk])))
 
 
 def naive_cast_for_tests(text: str, given: dict[str, str]) -> str:
@@ -544,15 +567,20 @@ def close_session(session: BallotSession, *, actor: Any) -> BallotSession:
         obj=session,
         data={"ballots": counts["ballots"], "chain_before": seq},
     )
-    transaction.on_commit(_vacuum)
+    transaction.on_commit(_vacuum, robust=True)  # logged if it fails: the close is done
     return session
 
 
 def _seal(session: BallotSession) -> dict[str, Any]:
-    """Rewrite the session's ballots and receipts in a random order and clear its codes'
-    marks, all in the caller's transaction: every row then carries this transaction's
-    xmin on PostgreSQL, and new row ids, ctids and rowids in an order that is not the
-    order of voting. The groups keep how many codes were used."""
+    """Rewrite the session's ballots, receipts and codes, each in a random order and the
+    codes without their marks, all in the caller's transaction: every row then carries
+    this transaction's xmin on PostgreSQL, and new row ids, ctids and rowids in an order
+    that is not the order of voting. The groups keep how many codes were used.
+
+    The codes are rewritten rather than updated in place: on PostgreSQL a used code's
+    row had moved when its vote marked it, so after an update in place the codes'
+    places still told used codes from unused ones and roughly their order of use
+    (tests/test_anonymity.py)."""
     used = dict(
         VoterCode.objects.filter(session=session, used=True)
         .values_list("group_id")
@@ -565,13 +593,17 @@ def _seal(session: BallotSession) -> dict[str, Any]:
     shuffle = secrets.SystemRandom().shuffle
     ballots = list(Ballot.objects.filter(session=session).values_list("group", "grades", "paper"))
     receipts = list(Receipt.objects.filter(session=session).values_list("digest", flat=True))
+    codes = list(VoterCode.objects.filter(session=session).values_list("digest", "withdrawn"))
     shuffle(ballots)
     shuffle(receipts)
+    shuffle(codes)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA secure_delete = ON")  # deleted rows are overwritten
-        cursor.execute(f"DELETE FROM {Ballot._meta.db_table} WHERE session_id = %s", [session.pk])
-        cursor.execute(f"DELETE FROM {Receipt._meta.db_table} WHERE session_id = %s", [session.pk])
+        for model in (Ballot, Receipt, VoterCode):
+            cursor.execute(
+                f"DELETE FROM {model._meta.db_table} WHERE session_id = %s", [session.pk]
+            )
     Ballot.objects.bulk_create(
         [
             Ballot(session=session, group=g, grades=grades, paper=paper)
@@ -582,7 +614,9 @@ def _seal(session: BallotSession) -> dict[str, Any]:
     Receipt.objects.bulk_create(
         [Receipt(session=session, digest=d) for d in receipts], batch_size=1000
     )
-    VoterCode.objects.filter(session=session).update(group=None, used=False, batch=None)
+    VoterCode.objects.bulk_create(
+        [VoterCode(session=session, digest=d, withdrawn=w) for d, w in codes], batch_size=1000
+    )
     return {
         "ballots": len(ballots),
         "groups": [[g.group, g.invited, g.issued, g.consumed] for g in session.groups.all()],
@@ -591,13 +625,33 @@ def _seal(session: BallotSession) -> dict[str, Any]:
 
 def _vacuum() -> None:
     """After a seal, drop the old row versions from the files themselves where the
-    database allows it outside a transaction (PostgreSQL's VACUUM; SQLite's checkpoint)."""
+    database allows it outside a transaction. On PostgreSQL a plain VACUUM frees the
+    deleted rows' space but leaves their bytes in the pages, headers with the voting
+    transaction's xid included, until overwritten: from the files (or `pageinspect`)
+    every ballot could still be joined to its code. VACUUM FULL writes the three tables
+    anew and drops the old files (tests/test_anonymity.py). It holds each table's
+    exclusive lock for as long as the copy takes (milliseconds for a year's ballots); if
+    it cannot have it within `lock_timeout`, a plain VACUUM is done instead and the
+    office is told in the log. SQLite: the seal deleted with `secure_delete`; the WAL is
+    checkpointed and truncated."""
     if connection.in_atomic_block:
         return  # inside a test's transaction: nothing to do
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            for model in (Ballot, Receipt, VoterCode):
-                cursor.execute(f"VACUUM {model._meta.db_table}")
+            cursor.execute("SET lock_timeout = '5s'")
+            try:
+                for model in (Ballot, Receipt, VoterCode):
+                    try:
+                        cursor.execute(f"VACUUM FULL {model._meta.db_table}")
+                    except OperationalError:
+                        logger.warning(
+                            "ballots: VACUUM FULL %s did not get its lock; the old rows' "
+                            "bytes stay in the file until the next VACUUM FULL",
+                            model._meta.db_table,
+                        )
+                        cursor.execute(f"VACUUM {model._meta.db_table}")
+            finally:
+                cursor.execute("RESET lock_timeout")
         elif connection.vendor == "sqlite":
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 

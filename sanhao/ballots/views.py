@@ -324,6 +324,7 @@ def _code_page(
     error: str = "",
     ticket: str = "",
     wait: int = 0,
+    code: str = "",
     status: int = 200,
 ) -> HttpResponse:
     return _private(
@@ -334,6 +335,7 @@ def _code_page(
                 "session_pk": session_pk,
                 "error": error,
                 "wait": wait,
+                "code": code,
                 "ticket": ticket or guard.new_ticket(),
             },
             status=status,
@@ -386,15 +388,21 @@ def _attempt(request: HttpRequest, session_pk: int | None) -> tuple[Any, str] | 
     try:
         ticket = guard.admit(request, ticket_value, session_pk)
     except guard.Refused as refusal:
-        status = 429 if refusal.wait else 403
-        return _code_page(
-            request,
-            session_pk,
-            error=str(refusal),
-            wait=refusal.wait,
-            ticket="" if not refusal.wait else ticket_value,
-            status=status,
-        )
+        if refusal.wait:
+            # The same page, its ticket and the code as typed (untested): submitted again
+            # after the wait (by vote.js, or by the voter), it is taken. A reload would
+            # fetch a new ticket and start the wait again, and a scanned code would be
+            # lost, its fragment gone.
+            return _code_page(
+                request,
+                session_pk,
+                error=str(refusal),
+                wait=refusal.wait,
+                ticket=ticket_value,
+                code=request.POST.get("code", "")[:20],
+                status=429,
+            )
+        return _code_page(request, session_pk, error=str(refusal), status=403)
     return ticket, ticket_value
 
 
@@ -437,7 +445,10 @@ def submit(request: HttpRequest) -> HttpResponse:
             guard.failed(request, ticket, None)
         return _code_page(request, None, error=str(refusal), ticket=ticket_value, status=400)
     except services.BallotRefused as refusal:
-        _row, form = services.find_code(code)
+        try:
+            _row, form = services.find_code(code)
+        except services.CodeRefused as late:  # used or closed meanwhile: not a 500
+            return _code_page(request, None, error=str(late), ticket=ticket_value, status=400)
         return _ballot_page(
             request, form, code, ticket_value, given, error=str(refusal), status=400
         )

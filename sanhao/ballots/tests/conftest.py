@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
-from sanhao.ballots import services
+from sanhao.ballots import printing, services
 from sanhao.ballots.models import BallotSession, VoterGroup
 
 VOTE_URL = "http://testserver/vote/"
@@ -49,3 +50,28 @@ def grades_for(session: BallotSession, pattern: list[str] | None = None) -> dict
 @pytest.fixture
 def leaders(world: Any) -> Open:
     return make_session(world)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> Any:
+    """The guess counters live in the cache: every test starts and ends without any."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def no_guess_limits(settings: Any) -> None:
+    """Limits far above what a test sends, for the tests of something else."""
+    settings.BALLOT_GUESS_LIMITS = {
+        "ticket_failures": 10**6,
+        "address_budget": 10**9,
+        "session_budget": 10**9,
+        "global_budget": 10**9,
+    }
+
+
+@pytest.fixture
+def no_slips(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue codes without drawing their slips (a PDF of QR codes: 12 ms a code)."""
+    monkeypatch.setattr(printing, "code_slips_pdf", lambda *args, **kwargs: b"%PDF-")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import pytest
@@ -15,30 +14,7 @@ from sanhao.ballots import codes, services
 from sanhao.ballots.facts import facts_for_year
 from sanhao.ballots.models import Ballot, Receipt, VoterCode
 from sanhao.ballots.tests.conftest import grades_for
-
-
-def found(pattern: str, text: str) -> str:
-    match = re.search(pattern, text)
-    assert match, pattern
-    return match.group(1)
-
-
-def ticket_of(response: Any) -> str:
-    return found(r'name="ticket" value="([^"]+)"', response.content.decode())
-
-
-def vote(client: Client, code: str, grades: dict[str, str], session_pk: int | None = None) -> Any:
-    url = (
-        reverse("ballots:vote_session", args=[session_pk])
-        if session_pk
-        else reverse("ballots:vote")
-    )
-    page = client.get(url)
-    opened = client.post(url, {"ticket": ticket_of(page), "code": code})
-    if opened.status_code != 200:
-        return opened
-    data = {"ticket": ticket_of(opened), "code": code} | {f"g-{k}": v for k, v in grades.items()}
-    return client.post(reverse("ballots:submit"), data)
+from sanhao.ballots.tests.pages import found, ticket_of, vote
 
 
 def test_it_takes_a_ballot_once_and_gives_a_receipt(leaders: Any) -> None:

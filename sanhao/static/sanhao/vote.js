@@ -3,6 +3,8 @@
    1. A scanned slip opens /vote/<n>/#CODE: the code is taken from the fragment (which no
       server ever sees), the fragment is removed from the address and history, and the
       code form is sent.
+      After "please wait N seconds" (many wrong codes tried from here), the page comes
+      back with its ticket and the code: the form is sent again once the wait is over.
    2. On the ballot, the top grades given are counted per category as the voter chooses,
       and a ballot that gives too many is held back with the rule shown. */
 (function () {
@@ -22,6 +24,11 @@
         codeInput.value = code;
         if (!codeForm.querySelector(".error")) { codeForm.submit(); }
       }
+    }
+
+    var wait = codeForm ? parseInt(codeForm.getAttribute("data-wait") || "0", 10) : 0;
+    if (wait > 0 && codeInput && codeInput.value) {
+      window.setTimeout(function () { codeForm.submit(); }, wait * 1000 + 250);
     }
 
     var ballot = document.getElementById("ballot-form");
