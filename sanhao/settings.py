@@ -33,8 +33,10 @@ if not DEBUG and (len(AUDIT_KEY) < 32 or AUDIT_KEY == DEV_AUDIT_KEY):
 DEV_BALLOT_CODE_KEY = "dev-only-ballot-code-key"
 BALLOT_CODE_KEY = env_str("BALLOT_CODE_KEY", DEV_BALLOT_CODE_KEY if DEBUG else "")
 if not DEBUG and (len(BALLOT_CODE_KEY) < 32 or BALLOT_CODE_KEY in (SECRET_KEY, AUDIT_KEY)):
-    raise RuntimeError("BALLOT_CODE_KEY must be set, at least 32 characters, and differ from "
-                       "SECRET_KEY and AUDIT_KEY")
+    raise RuntimeError(
+        "BALLOT_CODE_KEY must be set, at least 32 characters, and differ from "
+        "SECRET_KEY and AUDIT_KEY"
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = env_str("SITE_NAME", "三好创争")

@@ -36,10 +36,12 @@ from sanhao.ballots.models import (
     VoterCode,
     VoterGroup,
 )
+from sanhao.ballots.queries import CodeRow, code_row, take_code
 from sanhao.campaigns.models import CampaignYear
 from sanhao.lib.errors import DomainError
 from sanhao.orgs.models import Unit
 from sanhao.rankings.bridge import year_candidates
+from sanhao.rankings.models import SchemeVersion
 from sanhao.rankings.services import check_scheme, current_scheme
 from sanhao.scoring.codes import CATEGORIES
 from sanhao.scoring.scheme import Scheme
@@ -301,8 +303,10 @@ class BallotForm:
     top_grade: dict[str, str]
 
 
-def _rules(session: BallotSession) -> tuple[list[SessionCandidate], dict[str, Any]]:
-    scheme = scheme_of(session.year)
+def _rules(
+    session: BallotSession, scheme: Scheme | None = None
+) -> tuple[list[SessionCandidate], dict[str, Any]]:
+    scheme = scheme or scheme_of(session.year)
     candidates = list(session.candidates.all())
     by_cat = Counter(c.category for c in candidates)
     grades, limits, top = {}, {}, {}
@@ -313,6 +317,31 @@ def _rules(session: BallotSession) -> tuple[list[SessionCandidate], dict[str, An
         limits[category] = -(-share.numerator * n // share.denominator)
         top[category] = rules.grades[0]
     return candidates, {"grades": grades, "limits": limits, "top": top}
+
+
+# The ballots of open sessions, kept by each process: a session's candidates are written
+# when it is created and never change, and a scheme version is never changed either (a
+# change is a new version), so the candidates and rules of (session, newest version) are
+# read and parsed once, not on every vote (docs/performance.md). The code's own row, the
+# session's state and window, and which version is the newest are read on every request.
+_BALLOTS: dict[tuple[int, dt.datetime, int], tuple[list[SessionCandidate], dict[str, Any]]] = {}
+_BALLOTS_KEPT = 32
+
+
+def _ballot_of(
+    session: BallotSession, scheme_pk: int | None
+) -> tuple[list[SessionCandidate], dict[str, Any]]:
+    if scheme_pk is None:  # the year has no scheme version yet: current_scheme makes one
+        return _rules(session)
+    key = (session.pk, session.created, scheme_pk)  # created: a new row of a reused pk
+    found = _BALLOTS.get(key)
+    if found is None:
+        version = SchemeVersion.objects.only("source").get(pk=scheme_pk)
+        found = _rules(session, check_scheme(version.source))
+        if len(_BALLOTS) >= _BALLOTS_KEPT:
+            _BALLOTS.clear()
+        _BALLOTS[key] = found
+    return found
 
 
 def _accepts_votes(session: BallotSession, now: dt.datetime) -> str:
@@ -326,31 +355,27 @@ def _accepts_votes(session: BallotSession, now: dt.datetime) -> str:
     return ""
 
 
-def find_code(text: str, *, session_pk: int | None = None) -> tuple[VoterCode, BallotForm]:
+def find_code(text: str, *, session_pk: int | None = None) -> tuple[CodeRow, BallotForm]:
     """The code a voter typed and the ballot it opens; CodeRefused when it opens none.
-    Nothing is consumed."""
+    Nothing is consumed. One query (`queries.code_row`) once the session's ballot is kept."""
     code = codes_mod.normalized(text)
     if not codes_mod.well_formed(code):
         raise CodeRefused(
             "malformed", _("A voting code has 10 letters and digits; please check it.")
         )
-    row = (
-        VoterCode.objects.select_related("session__year", "group")
-        .filter(digest=codes_mod.digest(code), withdrawn=False)
-        .first()
-    )
-    if row is None or row.group is None or (session_pk and row.session_id != session_pk):
+    row = code_row(codes_mod.digest(code))
+    if row is None or row.group is None or (session_pk and row.session.pk != session_pk):
         raise CodeRefused("unknown", _("This voting code is not valid. Please check it."))
     why = _accepts_votes(row.session, timezone.now())
     if why:
         raise CodeRefused("closed", why)
     if row.used:
         raise CodeRefused("used", _("This voting code has already been used: a code votes once."))
-    candidates, rules = _rules(row.session)
+    candidates, rules = _ballot_of(row.session, row.scheme_pk)
     return row, BallotForm(
         session=row.session,
-        group=row.group.group,
-        group_name=row.group.name,
+        group=row.group,
+        group_name=row.group_name or row.group,
         candidates=candidates,
         grades=rules["grades"],
         top_limits=rules["limits"],
@@ -399,27 +424,23 @@ def cast(text: str, given: dict[str, str], *, session_pk: int | None = None) -> 
     """Store one ballot for the code `text`: the code is consumed and the ballot and its
     receipt stored in one transaction, or nothing is. Returns the receipt token.
 
-    The code's row is locked (`SELECT … FOR UPDATE`; on SQLite the write transaction is
-    taken at BEGIN) before it is read as unused, so of two submissions of one code at the
-    same time, the second waits for the first and then finds it used."""
+    The code is consumed by one conditional `UPDATE … SET used = true WHERE id = … AND NOT
+    used` in that transaction, and the ballot is stored only if it changed the row. The
+    UPDATE locks the row (on SQLite the write transaction is taken at BEGIN), so of two
+    submissions of one code at the same time the second waits for the first to commit,
+    then finds the code used, changes nothing and stores nothing."""
     code = codes_mod.normalized(text)
-    _row, form = find_code(code, session_pk=session_pk)  # fast refusals, outside the lock
+    row, form = find_code(code, session_pk=session_pk)  # fast refusals, outside the lock
     clean = check_grades(form, given)
     receipt = codes_mod.new_receipt()
     with transaction.atomic():
-        row = (
-            VoterCode.objects.select_for_update()
-            .filter(digest=codes_mod.digest(code))
-            .only("id", "used", "group_id")
-            .first()
-        )
-        if row is None or row.group_id is None:
+        if not take_code(row.pk):
+            # Used, withdrawn or sealed since it was read: nothing was changed.
+            if VoterCode.objects.filter(pk=row.pk, used=True).exists():
+                raise CodeRefused(
+                    "used", _("This voting code has already been used: a code votes once.")
+                )
             raise CodeRefused("unknown", _("This voting code is not valid. Please check it."))
-        if row.used:
-            raise CodeRefused(
-                "used", _("This voting code has already been used: a code votes once.")
-            )
-        VoterCode.objects.filter(pk=row.pk).update(used=True)
         Ballot.objects.create(session_id=form.session.pk, group=form.group, grades=clean)
         Receipt.objects.create(
             session_id=form.session.pk, digest=codes_mod.digest(receipt, purpose="receipt")
@@ -438,8 +459,7 @@ def naive_cast_for_tests(text: str, given: dict[str, str]) -> str:
     Receipt.objects.create(
         session_id=form.session.pk, digest=codes_mod.digest(receipt, purpose="receipt")
     )
-    row.used = True
-    row.save(update_fields=["used"])
+    VoterCode.objects.filter(pk=row.pk).update(used=True)
     return receipt
 
 

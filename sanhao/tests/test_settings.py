@@ -17,7 +17,14 @@ PRODUCTION = {
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    unset = ("DEBUG", "SECRET_KEY", "AUDIT_KEY", "BALLOT_CODE_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    unset = (
+        "DEBUG",
+        "SECRET_KEY",
+        "AUDIT_KEY",
+        "BALLOT_CODE_KEY",
+        "DATABASE_URL",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    )
     base = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
