@@ -34,6 +34,7 @@ import contextlib
 import csv
 import json
 import os
+import resource
 import secrets
 import shutil
 import signal
@@ -43,6 +44,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,10 +73,25 @@ def load_average() -> str:
 
 def psql(sql: str, db: str = "postgres") -> str:
     return subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-qtA", "-v", "ON_ERROR_STOP=1",
-         "-c", sql],
-        check=True, capture_output=True, text=True, timeout=120,
-    ).stdout.strip()  # fmt: skip
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-d",
+            db,
+            "-qtA",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-c",
+            sql,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout.strip()
 
 
 def pg_running() -> bool:
@@ -140,9 +157,22 @@ class Server:
 
     def start(self) -> float:
         started = time.monotonic()
-        args = [str(BIN / "gunicorn"), "sanhao.wsgi", "--bind", f"127.0.0.1:{self.port}",
-                "--workers", str(self.config.workers), "--worker-class", self.config.kind,
-                "--log-level", "error", "--backlog", "2048", "--timeout", "60"]  # fmt: skip
+        args = [
+            str(BIN / "gunicorn"),
+            "sanhao.wsgi",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.config.workers),
+            "--worker-class",
+            self.config.kind,
+            "--log-level",
+            "error",
+            "--backlog",
+            "2048",
+            "--timeout",
+            "60",
+        ]
         if self.config.kind == "gthread":
             args += ["--threads", str(self.config.threads)]
         with self.log.open("ab") as log:
@@ -202,6 +232,7 @@ class Stack:
     keys: dict[str, str]
     redis_db: int
     work: Path
+    pg_db: str | None = None
     sessions: dict[str, Any] | None = None
 
     def base_env(self) -> dict[str, str]:
@@ -234,10 +265,16 @@ class Stack:
 
     def prepare(self, specs: list[str]) -> None:
         env = self.setup_env()
-        subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True,
-                       timeout=600)  # fmt: skip
-        subprocess.run([PY, "bench/ballots_prepare.py", "prepare", str(self.codes_file), *specs],
-                       cwd=ROOT, env=env, check=True, timeout=600)  # fmt: skip
+        subprocess.run(
+            [PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=600
+        )
+        subprocess.run(
+            [PY, "bench/ballots_prepare.py", "prepare", str(self.codes_file), *specs],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            timeout=600,
+        )
         self.sessions = json.loads(self.codes_file.read_text())["sessions"]
 
     def verify(self, session: str, answers: dict[str, Any]) -> dict[str, Any]:
@@ -245,11 +282,20 @@ class Stack:
         path = self.work / f"answers-{self.name}-{session}.json"
         path.write_text(json.dumps(answers))
         out = subprocess.run(
-            [PY, "bench/ballots_prepare.py", "verify", str(self.sessions[session]["pk"]),
-             str(path)],
-            cwd=ROOT, env=self.setup_env(), check=True, timeout=300, capture_output=True,
+            [
+                PY,
+                "bench/ballots_prepare.py",
+                "verify",
+                str(self.sessions[session]["pk"]),
+                str(path),
+            ],
+            cwd=ROOT,
+            env=self.setup_env(),
+            check=True,
+            timeout=300,
+            capture_output=True,
             text=True,
-        ).stdout  # fmt: skip
+        ).stdout
         return json.loads(out.strip().splitlines()[-1])
 
 
@@ -278,16 +324,34 @@ def locust(
         "BENCH_OUT": str(out),
         "BENCH_MODE": mode,
     }
-    args = [str(BIN / "locust"), "-f", str(ROOT / "bench" / "ballots_locustfile.py"),
-            "--headless", "-u", str(users), "-r", str(max(1, users // max(1, ramp))),
-            "-t", f"{seconds + ramp}s", "--reset-stats", "--stop-timeout", "30",
-            "--csv", str(out / "stats"), "--only-summary", "--loglevel", "ERROR",
-            "--host", f"http://127.0.0.1:{port}"]  # fmt: skip
+    args = [
+        str(BIN / "locust"),
+        "-f",
+        str(ROOT / "bench" / "ballots_locustfile.py"),
+        "--headless",
+        "-u",
+        str(users),
+        "-r",
+        str(max(1, users // max(1, ramp))),
+        "-t",
+        f"{seconds + ramp}s",
+        "--reset-stats",
+        "--stop-timeout",
+        "30",
+        "--csv",
+        str(out / "stats"),
+        "--only-summary",
+        "--loglevel",
+        "ERROR",
+        "--host",
+        f"http://127.0.0.1:{port}",
+    ]
     if processes > 1:
         args += ["--processes", str(processes)]
     with (out / "locust.log").open("w") as log:
-        subprocess.run(args, cwd=ROOT, env=env, stdout=log, stderr=log,
-                       timeout=seconds + ramp + 120)  # fmt: skip
+        subprocess.run(
+            args, cwd=ROOT, env=env, stdout=log, stderr=log, timeout=seconds + ramp + 120
+        )
     rows = {}
     with (out / "stats_stats.csv").open() as f:
         for row in csv.DictReader(f):
@@ -386,11 +450,14 @@ def fault_run(
         ensure_pg_running()
         wait_voters(seconds + 60)
     ended = time.monotonic()
-    db = stack.verify(session, {
-        "receipts": answers.receipts,
-        "accepted_codes": answers.accepted_codes,
-        "used_codes": answers.used_codes,
-    })  # fmt: skip
+    db = stack.verify(
+        session,
+        {
+            "receipts": answers.receipts,
+            "accepted_codes": answers.accepted_codes,
+            "used_codes": answers.used_codes,
+        },
+    )
     check_fault(f"{stack.name} {fault}", answers, db, problems)
     after = sorted(t for t in answers.answered_at if t > fault_at)
     before = [t for t in answers.answered_at if t <= fault_at]
@@ -413,29 +480,120 @@ def fault_run(
     return info
 
 
+def cpu_seconds(processes: list[psutil.Process]) -> dict[int, float]:
+    out = {}
+    for p in processes:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            t = p.cpu_times()
+            out[p.pid] = t.user + t.system
+    return out
+
+
+def pg_backends(db: str | None) -> list[psutil.Process]:
+    """The PostgreSQL backends serving this run's database (their title names it)."""
+    if db is None:
+        return []
+    found = []
+    for p in psutil.process_iter(["username", "cmdline"]):
+        with contextlib.suppress(psutil.Error):
+            if p.info["username"] == "postgres" and f" {db} " in " ".join(p.info["cmdline"]):
+                found.append(p)
+    return found
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def warm(port: int, workers: int) -> None:
+    """Every worker answers a few pages before the clock starts (its first request imports
+    the URL configuration and every app's views)."""
+
+    def get(_k: int) -> None:
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/vote/", timeout=10) as r,
+        ):
+            r.read()
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(get, range(40 * workers)))
+
+
+def timed_locust(
+    stack: Stack, server: Server, session: str, args: argparse.Namespace, **kw: Any
+) -> dict[str, Any]:
+    """A locust run and the CPU seconds spent by gunicorn, locust and PostgreSQL during it."""
+    wait_quiet(args)
+    backends = pg_backends(stack.pg_db)
+    g0, p0, l0 = cpu_seconds(server._family()), cpu_seconds(backends), children_cpu()
+    s0 = psutil.cpu_times()
+    started = time.monotonic()
+    result = locust(stack, server.port, session, processes=args.processes, ramp=args.ramp, **kw)
+    wall = time.monotonic() - started
+    g1 = cpu_seconds(server._family())
+    p1 = cpu_seconds(pg_backends(stack.pg_db))
+    s1 = psutil.cpu_times()
+    cpu = {
+        "wall": wall,
+        "gunicorn": sum(v - g0.get(k, 0.0) for k, v in g1.items()),
+        "locust": children_cpu() - l0,
+        "postgres": sum(v - p0.get(k, 0.0) for k, v in p1.items()),
+    }
+    busy = sum(s1) - sum(s0) - (s1.idle - s0.idle) - (s1.iowait - s0.iowait)
+    # What everything else on the machine took meanwhile (other engineers' tests, the
+    # kernel, Redis), as a share of the two cores.
+    cpu["others"] = max(0.0, busy - cpu["gunicorn"] - cpu["locust"] - cpu["postgres"])
+    result["cpu"] = cpu
+    return result
+
+
+def wait_quiet(args: argparse.Namespace) -> None:
+    """Wait (at most --quiet-wait seconds) until the other processes leave the cores
+    mostly idle: other engineers share this machine."""
+    deadline = time.monotonic() + args.quiet_wait
+    while True:
+        busy = psutil.cpu_percent(interval=2)
+        if busy <= args.quiet_cpu or time.monotonic() > deadline:
+            print(f"    cores {busy:.0f}% busy before the run", flush=True)
+            return
+
+
 def measure(
-    stack: Stack, config: Config, session: str, args: argparse.Namespace, *, users: int,
-    seconds: int, ceiling: bool, problems: list[str],
-) -> dict[str, Any]:  # fmt: skip
+    stack: Stack,
+    config: Config,
+    session: str,
+    args: argparse.Namespace,
+    *,
+    users: int,
+    seconds: int,
+    ceiling: bool,
+    problems: list[str],
+    ceiling_session: str = "",
+) -> dict[str, Any]:
     port = free_port()
     server = Server(stack.production_env(), port, config, stack.work / f"gunicorn-{stack.name}.log")
     out: dict[str, Any] = {"config": str(config)}
     try:
         server.start()
+        warm(port, config.workers)
         flush_redis(stack.redis_db)
         out["load_before"] = load_average()
         print(f"  {stack.name}, {config}: votes, load average {out['load_before']}", flush=True)
-        vote = locust(stack, port, session, users=users, seconds=seconds, ramp=args.ramp,
-                      processes=args.processes)  # fmt: skip
+        vote = timed_locust(stack, server, session, args, users=users, seconds=seconds)
         out["vote"] = vote
         if ceiling:
             print(f"  {stack.name}, {config}: inserts, load average {load_average()}", flush=True)
-            out["insert"] = locust(stack, port, "ceiling", users=users, seconds=seconds,
-                                   ramp=args.ramp, processes=args.processes, mode="insert")  # fmt: skip
+            out["insert"] = timed_locust(
+                stack, server, ceiling_session, args, users=users, seconds=seconds, mode="insert"
+            )
     finally:
         server.stop()
     db = stack.verify(session, {"receipts": vote["receipts"]})
     out["db"] = db
+    if ceiling:
+        out["inserted"] = stack.verify(ceiling_session, {"receipts": []})["receipts"]
     if vote["exhausted"]:
         problems.append(f"{stack.name} {config}: {vote['exhausted']} voters ran out of codes")
     check_load(f"{stack.name} load, {config}", db, problems)
@@ -447,14 +605,24 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=40, help="measured seconds per run")
     parser.add_argument("--ramp", type=int, default=5, help="seconds to start the users")
     parser.add_argument("--users", type=int, default=300)
-    parser.add_argument("--configs", default="sync:3,gthread:2x4",
-                        help="gunicorn configurations to measure, e.g. sync:3,gthread:2x4")  # fmt: skip
+    parser.add_argument(
+        "--configs",
+        default="sync:3,gthread:2x4",
+        help="gunicorn configurations to measure, e.g. sync:3,gthread:2x4",
+    )
     parser.add_argument("--processes", type=int, default=1, help="locust processes")
     parser.add_argument("--codes-per-user", type=int, default=80)
     parser.add_argument("--fault-users", type=int, default=100)
     parser.add_argument("--fault-seconds", type=int, default=24)
     parser.add_argument("--sqlite-users", type=int, default=300)
     parser.add_argument("--sqlite-seconds", type=int, default=20)
+    parser.add_argument(
+        "--quiet-cpu",
+        type=float,
+        default=25.0,
+        help="wait until the cores are at most this % busy before a run",
+    )
+    parser.add_argument("--quiet-wait", type=int, default=180, help="but at most this many seconds")
     parser.add_argument("--skip-faults", action="store_true")
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-ceiling", action="store_true")
@@ -477,19 +645,33 @@ def main() -> int:
     db_name = f"sanhao_bench_ballots_{os.getpid()}"
     problems: list[str] = []
     report: dict[str, Any] = {"load_start": load_average(), "redis_db": redis_db}
-    print(f"load average at start: {report['load_start']}; work folder {work}; "
-          f"Redis db {redis_db}", flush=True)  # fmt: skip
+    print(
+        f"load average at start: {report['load_start']}; work folder {work}; Redis db {redis_db}",
+        flush=True,
+    )
     fault_codes = args.fault_users * 120
     load_codes = args.users * args.codes_per_user
     try:
-        subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
-                       env={**os.environ, "DEBUG": "0", **keys}, check=True, timeout=300)  # fmt: skip
+        subprocess.run(
+            [PY, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT,
+            env={**os.environ, "DEBUG": "0", **keys},
+            check=True,
+            timeout=300,
+        )
         psql(f"CREATE DATABASE {db_name}")
-        pg = Stack("postgresql", f"postgres://postgres@127.0.0.1:5432/{db_name}", keys,
-                   redis_db, work)  # fmt: skip
+        pg = Stack(
+            "postgresql",
+            f"postgres://postgres@127.0.0.1:5432/{db_name}",
+            keys,
+            redis_db,
+            work,
+            pg_db=db_name,
+        )
         try:
             specs = [f"load{k}:{load_codes}" for k in range(len(configs))]
-            specs += ["ceiling:1", f"kill9:{fault_codes}", f"pgstop:{fault_codes}"]
+            specs += [f"ceiling{k}:1" for k in range(len(configs))]
+            specs += [f"kill9:{fault_codes}", f"pgstop:{fault_codes}"]
             print("preparing PostgreSQL (migrate, demo district, sessions, codes)", flush=True)
             pg.prepare(specs)
             runs = [
@@ -502,6 +684,7 @@ def main() -> int:
                     seconds=args.seconds,
                     ceiling=not args.skip_ceiling,
                     problems=problems,
+                    ceiling_session=f"ceiling{k}",
                 )
                 for k, config in enumerate(configs)
             ]
@@ -511,17 +694,28 @@ def main() -> int:
             best_config = configs[runs.index(best)]
             if not args.skip_faults:
                 for fault, session in (("kill9", "kill9"), ("pgstop", "pgstop")):
-                    print(f"  postgresql, {best_config}: {fault}, load average "
-                          f"{load_average()}", flush=True)  # fmt: skip
-                    server = Server(pg.production_env(), free_port(), best_config,
-                                    work / "gunicorn-postgresql.log")  # fmt: skip
+                    print(
+                        f"  postgresql, {best_config}: {fault}, load average {load_average()}",
+                        flush=True,
+                    )
+                    server = Server(
+                        pg.production_env(),
+                        free_port(),
+                        best_config,
+                        work / "gunicorn-postgresql.log",
+                    )
                     try:
                         server.start()
                         report[f"pg_{fault}"] = fault_run(
-                            pg, server, session, fault, users=args.fault_users,
-                            seconds=args.fault_seconds, at=args.fault_seconds / 3,
+                            pg,
+                            server,
+                            session,
+                            fault,
+                            users=args.fault_users,
+                            seconds=args.fault_seconds,
+                            at=args.fault_seconds / 3,
                             problems=problems,
-                        )  # fmt: skip
+                        )
                     finally:
                         server.stop()
         finally:
@@ -533,19 +727,34 @@ def main() -> int:
             print("preparing SQLite", flush=True)
             lite_codes = args.sqlite_users * args.codes_per_user
             lite.prepare([f"load:{lite_codes}", "ceiling:1", f"kill9:{fault_codes}"])
-            report["sqlite"] = measure(lite, best_config, "load", args, users=args.sqlite_users,
-                                       seconds=args.sqlite_seconds,
-                                       ceiling=not args.skip_ceiling, problems=problems)  # fmt: skip
+            report["sqlite"] = measure(
+                lite,
+                best_config,
+                "load",
+                args,
+                users=args.sqlite_users,
+                seconds=args.sqlite_seconds,
+                ceiling=not args.skip_ceiling,
+                problems=problems,
+                ceiling_session="ceiling",
+            )
             if not args.skip_faults:
                 print(f"  sqlite, {best_config}: kill9, load average {load_average()}", flush=True)
-                server = Server(lite.production_env(), free_port(), best_config,
-                                work / "gunicorn-sqlite.log")  # fmt: skip
+                server = Server(
+                    lite.production_env(), free_port(), best_config, work / "gunicorn-sqlite.log"
+                )
                 try:
                     server.start()
                     report["sqlite_kill9"] = fault_run(
-                        lite, server, "kill9", "kill9", users=args.fault_users,
-                        seconds=args.fault_seconds, at=args.fault_seconds / 3, problems=problems,
-                    )  # fmt: skip
+                        lite,
+                        server,
+                        "kill9",
+                        "kill9",
+                        users=args.fault_users,
+                        seconds=args.fault_seconds,
+                        at=args.fault_seconds / 3,
+                        problems=problems,
+                    )
                 finally:
                     server.stop()
     finally:
@@ -563,45 +772,83 @@ def print_report(report: dict[str, Any], args: argparse.Namespace, problems: lis
     def strip(run: dict[str, Any]) -> None:
         run["vote"].pop("receipts", None)
 
-    print(f"\nThe voting pages, production stack on loopback, {args.users} voters without "
-          f"pause, {args.seconds} s measured after a {args.ramp} s ramp")  # fmt: skip
+    print(
+        f"\nThe voting pages, production stack on loopback, {args.users} voters without "
+        f"pause, {args.seconds} s measured after a {args.ramp} s ramp"
+    )
     print(f"load average: {report['load_start']} at start, {report['load_end']} at the end")
     rows = [("PostgreSQL " + r["config"], r) for r in report.get("pg_runs", [])]
     if "sqlite" in report:
         rows.append(("SQLite " + report["sqlite"]["config"], report["sqlite"]))
-    head = (f"{'stack':<44}{'ballots/s':>10}{'vote p50':>10}{'p99':>8}{'POST p50':>10}"
-            f"{'p99':>8}{'errors':>8}  accepted/stored/receipts/consumed   inserts/s  ratio")  # fmt: skip
+    head = (
+        f"{'stack':<44}{'ballots/s':>10}{'vote p50':>10}{'p99':>8}{'POST p50':>10}"
+        f"{'p99':>8}{'errors':>8}  accepted/stored/receipts/consumed   inserts/s  ratio"
+    )
     print(head)
     for label, r in rows:
         strip(r)
         v, b, db = r["vote"]["vote (3 requests)"], r["vote"]["POST ballot"], r["db"]
         ins = r.get("insert", {}).get("POST insert", {}).get("rps", 0.0)
         ratio = f"{b['rps'] / ins:.2f}" if ins else "—"
-        print(f"{label:<44}{b['rps']:>10.0f}{v['p50']:>10.0f}{v['p99']:>8.0f}{b['p50']:>10.0f}"
-              f"{b['p99']:>8.0f}{r['vote']['errors']:>8}  "
-              f"{db['accepted']}/{db['stored']}/{db['receipts']}/{db['consumed']}"
-              f"{'':<8}{ins:>9.0f}  {ratio}")  # fmt: skip
+        print(
+            f"{label:<44}{b['rps']:>10.0f}{v['p50']:>10.0f}{v['p99']:>8.0f}{b['p50']:>10.0f}"
+            f"{b['p99']:>8.0f}{r['vote']['errors']:>8}  "
+            f"{db['accepted']}/{db['stored']}/{db['receipts']}/{db['consumed']}"
+            f"{'':<8}{ins:>9.0f}  {ratio}"
+        )
+    print(
+        "\nCPU ms per ballot and per insert; ours, others: share of the 2 cores used by this"
+        " stack and by everything else during the run"
+    )
+    print(
+        f"{'':<44}{'gunicorn':>10}{'locust':>8}{'postgres':>10}"
+        f"{'ours':>6}{'others':>8}   {'gunicorn':>10}{'locust':>8}{'postgres':>10}{'ours':>6}"
+        f"{'others':>8}"
+    )
+    for label, r in rows:
+        cells = []
+        for part, n in (("vote", r["db"]["accepted"]), ("insert", r.get("inserted", 0))):
+            cpu = r.get(part, {}).get("cpu")
+            if not cpu or not n:
+                cells.append(f"{'—':>42}")
+                continue
+            used = (cpu["gunicorn"] + cpu["locust"] + cpu["postgres"]) / cpu["wall"] / 2
+            others = cpu["others"] / cpu["wall"] / 2
+            cells.append(
+                f"{cpu['gunicorn'] / n * 1000:>10.2f}{cpu['locust'] / n * 1000:>8.2f}"
+                f"{cpu['postgres'] / n * 1000:>10.2f}{used:>6.0%}{others:>8.0%}"
+            )
+        print(f"{label:<44}{cells[0]}   {cells[1]}")
     if "pg_best" in report:
         best = report["pg_best"]
         b = best["vote"]["POST ballot"]
         v = best["vote"]["vote (3 requests)"]
         ok = b["rps"] >= 500 and b["p99"] < 500
-        print(f"kept: {best['config']}; targets ≥ 500 ballots/s and p99 < 500 ms: "
-              f"{'met' if ok else 'MISSED'} ({b['rps']:.0f}/s, final POST p99 {b['p99']:.0f} ms, "
-              f"whole vote p99 {v['p99']:.0f} ms)")  # fmt: skip
+        print(
+            f"kept: {best['config']}; targets ≥ 500 ballots/s and p99 < 500 ms: "
+            f"{'met' if ok else 'MISSED'} ({b['rps']:.0f}/s, final POST p99 {b['p99']:.0f} ms, "
+            f"whole vote p99 {v['p99']:.0f} ms)"
+        )
     faults = [(k, report[k]) for k in ("pg_kill9", "pg_pgstop", "sqlite_kill9") if k in report]
     if faults:
-        print(f"\n{'fault':<30}{'votes/s':>9}{'gap s':>7}{'retries':>9}{'accepted':>10}"
-              f"{'used*':>7}{'stored':>8}{'receipts':>9}{'consumed':>9}{'missing':>9}"
-              f"{'unanswered':>11}")  # fmt: skip
-        names = {"pg_kill9": "PostgreSQL, kill -9 gunicorn", "pg_pgstop":
-                 "PostgreSQL stopped -m immediate", "sqlite_kill9": "SQLite, kill -9 gunicorn"}  # fmt: skip
+        print(
+            f"\n{'fault':<30}{'votes/s':>9}{'gap s':>7}{'retries':>9}{'accepted':>10}"
+            f"{'used*':>7}{'stored':>8}{'receipts':>9}{'consumed':>9}{'missing':>9}"
+            f"{'unanswered':>11}"
+        )
+        names = {
+            "pg_kill9": "PostgreSQL, kill -9 gunicorn",
+            "pg_pgstop": "PostgreSQL stopped -m immediate",
+            "sqlite_kill9": "SQLite, kill -9 gunicorn",
+        }
         for key, f in faults:
             db = f["db"]
-            print(f"{names[key]:<30}{f['rate']:>9.0f}{f['gap_s']:>7.1f}{f['retries']:>9}"
-                  f"{f['accepted']:>10}{f['used_after_retry']:>7}{db['stored']:>8}"
-                  f"{db['receipts']:>9}{db['consumed']:>9}{db['accepted_receipts_missing']:>9}"
-                  f"{f['unanswered']:>11}")  # fmt: skip
+            print(
+                f"{names[key]:<30}{f['rate']:>9.0f}{f['gap_s']:>7.1f}{f['retries']:>9}"
+                f"{f['accepted']:>10}{f['used_after_retry']:>7}{db['stored']:>8}"
+                f"{db['receipts']:>9}{db['consumed']:>9}{db['accepted_receipts_missing']:>9}"
+                f"{f['unanswered']:>11}"
+            )
         print(
             "used*: answered 'already used' on a retry (an earlier attempt was stored); "
             "gap: seconds without an answer"
