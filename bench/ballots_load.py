@@ -24,7 +24,7 @@ Exits 1 when an exactly-once or durability check fails, 2 when it cannot run. On
 loopback addresses are used; every run is bounded in time.
 
     .venv/bin/python bench/ballots_load.py [--seconds 40] [--users 300]
-        [--configs sync:3,gthread:2x4] [--skip-sqlite] [--skip-faults]
+        [--configs sync:3,gthread:2x8,gthread:4x4] [--skip-sqlite] [--skip-faults]
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -459,8 +460,7 @@ def fault_run(
         },
     )
     check_fault(f"{stack.name} {fault}", answers, db, problems)
-    after = sorted(t for t in answers.answered_at if t > fault_at)
-    before = [t for t in answers.answered_at if t <= fault_at]
+    times = sorted(answers.answered_at)  # the longest time without any answer: the outage
     lat = sorted(answers.latencies)
     info.update(
         {
@@ -472,7 +472,7 @@ def fault_run(
             "unanswered": len(answers.unanswered),
             "retries": answers.retries,
             "rate": len(answers.answered_at) / max(1e-9, ended - started),
-            "gap_s": (after[0] - max(before)) if after and before else float("nan"),
+            "gap_s": max((b - a for a, b in pairwise(times)), default=0.0),
             "p50": lat[len(lat) // 2] * 1000 if lat else 0.0,
             "p99": lat[int(len(lat) * 0.99)] * 1000 if lat else 0.0,
         }
@@ -607,7 +607,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=300)
     parser.add_argument(
         "--configs",
-        default="sync:3,gthread:2x4",
+        default="sync:3,gthread:2x8,gthread:4x4",
         help="gunicorn configurations to measure, e.g. sync:3,gthread:2x4",
     )
     parser.add_argument("--processes", type=int, default=1, help="locust processes")
@@ -832,7 +832,7 @@ def print_report(report: dict[str, Any], args: argparse.Namespace, problems: lis
     faults = [(k, report[k]) for k in ("pg_kill9", "pg_pgstop", "sqlite_kill9") if k in report]
     if faults:
         print(
-            f"\n{'fault':<30}{'votes/s':>9}{'gap s':>7}{'retries':>9}{'accepted':>10}"
+            f"\n{'fault':<30}{'down s':>7}{'votes/s':>9}{'gap s':>7}{'retries':>9}{'accepted':>10}"
             f"{'used*':>7}{'stored':>8}{'receipts':>9}{'consumed':>9}{'missing':>9}"
             f"{'unanswered':>11}"
         )
@@ -844,14 +844,16 @@ def print_report(report: dict[str, Any], args: argparse.Namespace, problems: lis
         for key, f in faults:
             db = f["db"]
             print(
-                f"{names[key]:<30}{f['rate']:>9.0f}{f['gap_s']:>7.1f}{f['retries']:>9}"
+                f"{names[key]:<30}{f.get('restart_s', f.get('pg_down_s', 0.0)):>7.1f}"
+                f"{f['rate']:>9.0f}{f['gap_s']:>7.1f}{f['retries']:>9}"
                 f"{f['accepted']:>10}{f['used_after_retry']:>7}{db['stored']:>8}"
                 f"{db['receipts']:>9}{db['consumed']:>9}{db['accepted_receipts_missing']:>9}"
                 f"{f['unanswered']:>11}"
             )
         print(
-            "used*: answered 'already used' on a retry (an earlier attempt was stored); "
-            "gap: seconds without an answer"
+            "down: seconds from the kill to gunicorn answering again, or PostgreSQL stopped "
+            "and started; gap: the longest time without any answer; used*: answered 'already "
+            "used' on a retry (an earlier attempt was stored, its answer lost)"
         )
     if problems:
         print("\nCHECKS FAILED:")
