@@ -14,6 +14,9 @@ def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
 
 urlpatterns = [
     path("", home, name="home"),
+    # First: the voters' pages take the most requests, and Django tries the patterns in
+    # order (every app's, at the same prefix) before it finds one (docs/performance.md).
+    path("", include("sanhao.ballots.urls")),
     path("accounts/", include("sanhao.accounts.urls")),
     path("", include("sanhao.orgs.urls")),
     path("", include("sanhao.campaigns.urls")),
@@ -26,7 +29,6 @@ urlpatterns = [
     path("", include("sanhao.deviations.urls")),
     path("", include("sanhao.notices.urls")),
     path("", include("sanhao.panels.urls")),
-    path("", include("sanhao.ballots.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name none (the admin's).

@@ -95,10 +95,6 @@ def _window_key(kind: str, name: str) -> str:
     return f"ballots:fail:{kind}:{name}:{int(_now()) // limits()['window']}"
 
 
-def _count(key: str) -> int:
-    return int(cache.get(key) or 0)
-
-
 def _bump(key: str, timeout: int) -> None:
     if not cache.add(key, 1, timeout=timeout):
         try:
@@ -111,17 +107,22 @@ def admit(request: Any, ticket_value: str, session_pk: int | None) -> Ticket:
     """The ticket when this attempt may test a code; Refused (testing nothing) otherwise."""
     rules = limits()
     ticket = read_ticket(ticket_value)
-    failures = _count(ticket.key)
+    keys = {
+        "ticket": ticket.key,
+        "addr": _window_key("addr", throttle_address(request)),
+        "all": _window_key("all", "-"),
+    }
+    if session_pk is not None:
+        keys["session"] = _window_key("session", str(session_pk))
+    found = cache.get_many(list(keys.values()))  # one round trip to Redis for all counts
+    counts = {kind: int(found.get(key) or 0) for kind, key in keys.items()}
+    failures = counts["ticket"]
     if failures >= rules["ticket_failures"]:
         raise Refused(_("Too many wrong codes from this page. Please open it again."))
-    address = throttle_address(request)
     guarded = (
-        _count(_window_key("addr", address)) >= rules["address_budget"]
-        or _count(_window_key("all", "-")) >= rules["global_budget"]
-        or (
-            session_pk is not None
-            and _count(_window_key("session", str(session_pk))) >= rules["session_budget"]
-        )
+        counts["addr"] >= rules["address_budget"]
+        or counts["all"] >= rules["global_budget"]
+        or counts.get("session", 0) >= rules["session_budget"]
     )
     if guarded:
         if failures:

@@ -37,6 +37,7 @@ from sanhao.ballots.models import (
     VoterCode,
     VoterGroup,
 )
+from sanhao.ballots.queries import CodeRow, code_row, take_code
 from sanhao.campaigns.models import CampaignYear
 from sanhao.lib.errors import DomainError
 from sanhao.orgs.models import Unit
@@ -387,20 +388,16 @@ def _accepts_votes(session: BallotSession, now: dt.datetime) -> str:
     return ""
 
 
-def find_code(text: str, *, session_pk: int | None = None) -> tuple[VoterCode, BallotForm]:
+def find_code(text: str, *, session_pk: int | None = None) -> tuple[CodeRow, BallotForm]:
     """The code a voter typed and the ballot it opens; CodeRefused when it opens none.
-    Nothing is consumed."""
+    Nothing is consumed. One query (`queries.code_row`) once the session's ballot is kept."""
     code = codes_mod.normalized(text)
     if not codes_mod.well_formed(code):
         raise CodeRefused(
             "malformed", _("A voting code has 10 letters and digits; please check it.")
         )
-    row = (
-        VoterCode.objects.select_related("session__year", "group")
-        .filter(digest=codes_mod.digest(code), withdrawn=False)
-        .first()
-    )
-    if row is None or (session_pk and row.session_id != session_pk):
+    row = code_row(codes_mod.digest(code))
+    if row is None or (session_pk and row.session.pk != session_pk):
         raise CodeRefused("unknown", _("This voting code is not valid. Please check it."))
     why = _accepts_votes(row.session, timezone.now())
     if why:  # before the group, which the seal clears: a late voter is told it ended
@@ -412,8 +409,8 @@ def find_code(text: str, *, session_pk: int | None = None) -> tuple[VoterCode, B
     candidates, rules = _rules(row.session)
     return row, BallotForm(
         session=row.session,
-        group=row.group.group,
-        group_name=row.group.name,
+        group=row.group,
+        group_name=row.group_name or row.group,
         candidates=candidates,
         grades=rules["grades"],
         top_limits=rules["limits"],
@@ -462,33 +459,29 @@ def cast(text: str, given: dict[str, str], *, session_pk: int | None = None) -> 
     """Store one ballot for the code `text`: the code is consumed and the ballot and its
     receipt stored in one transaction, or nothing is. Returns the receipt token.
 
-    The code's row is locked (`SELECT … FOR UPDATE`; on SQLite the write transaction is
-    taken at BEGIN) before it is read as unused, so of two submissions of one code at the
-    same time, the second waits for the first and then finds it used. Before that, the
-    session's row is share-locked and read open again (`_session_taking_ballots`): the
-    same order of locks as `close_session`, which waits for the ballots being cast, or
-    is waited for and then refuses them."""
+    The session's row is share-locked and read open again first (`_session_taking_ballots`):
+    the same order of locks as `close_session`, which waits for the ballots being cast, or
+    is waited for and then refuses them. The code is then consumed by one conditional
+    `UPDATE … SET used = true WHERE id = … AND NOT used` (`queries.take_code`), and the
+    ballot is stored only if it changed the row. The UPDATE locks the row (on SQLite the
+    write transaction is taken at BEGIN), so of two submissions of one code at the same
+    time the second waits for the first to commit, then finds the code used, changes
+    nothing and stores nothing."""
     code = codes_mod.normalized(text)
-    _row, form = find_code(code, session_pk=session_pk)  # fast refusals, outside the lock
+    row, form = find_code(code, session_pk=session_pk)  # fast refusals, outside the lock
     clean = check_grades(form, given)
     receipt = codes_mod.new_receipt()
     with transaction.atomic():
         why = _accepts_votes(_session_taking_ballots(form.session.pk), timezone.now())
         if why:
             raise CodeRefused("closed", why)
-        row = (
-            VoterCode.objects.select_for_update()
-            .filter(digest=codes_mod.digest(code), session_id=form.session.pk, withdrawn=False)
-            .only("id", "used", "group_id")
-            .first()
-        )
-        if row is None or row.group_id is None or row.withdrawn:
+        if not take_code(row.pk):
+            # Used, withdrawn or sealed since it was read: nothing was changed.
+            if VoterCode.objects.filter(pk=row.pk, used=True).exists():
+                raise CodeRefused(
+                    "used", _("This voting code has already been used: a code votes once.")
+                )
             raise CodeRefused("unknown", _("This voting code is not valid. Please check it."))
-        if row.used:
-            raise CodeRefused(
-                "used", _("This voting code has already been used: a code votes once.")
-            )
-        VoterCode.objects.filter(pk=row.pk).update(used=True)
         Ballot.objects.create(session_id=form.session.pk, group=form.group, grades=clean)
         Receipt.objects.create(
             session_id=form.session.pk, digest=codes_mod.digest(receipt, purpose="receipt")
@@ -520,8 +513,7 @@ def naive_cast_for_tests(text: str, given: dict[str, str]) -> str:
     Receipt.objects.create(
         session_id=form.session.pk, digest=codes_mod.digest(receipt, purpose="receipt")
     )
-    row.used = True
-    row.save(update_fields=["used"])
+    VoterCode.objects.filter(pk=row.pk).update(used=True)
     return receipt
 
 

@@ -100,3 +100,21 @@ def test_the_facts_hold_the_sealed_ballots(leaders: Any) -> None:
     assert facts["sessions"] == [{"id": f"S{leaders.session.pk}", "invited": 10, "issued": 10,
                                   "returned": 6}]  # fmt: skip
     assert len(facts["ballots"]) == 6
+
+
+def test_the_voting_pages_set_no_cookie(leaders: Any) -> None:
+    client = Client()
+    url = reverse("ballots:vote_session", args=[leaders.session.pk])
+    page = client.get(url)
+    opened = client.post(url, {"ticket": ticket_of(page), "code": leaders.codes[0]})
+    data = {"ticket": ticket_of(opened), "code": leaders.codes[0]} | {
+        f"g-{k}": v for k, v in grades_for(leaders.session).items()
+    }
+    done = client.post(reverse("ballots:submit"), data)
+    assert done.status_code == 200
+    for response in (page, opened, done, client.get(reverse("ballots:receipt"))):
+        assert not response.cookies, response.cookies
+        assert (
+            response["Cache-Control"].startswith("max-age=0")
+            or "no-store" in response["Cache-Control"]
+        )
