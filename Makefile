@@ -8,7 +8,7 @@ PORT ?= 8000
 DEBUG ?= 1
 export DEBUG
 
-.PHONY: demo test setup messages lint bench clean
+.PHONY: demo test setup messages lint bench bench-ballots clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,12 @@ bench: setup
 	$(PY) bench/actuals_import_bench.py
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	$(PY) bench/web.py
+
+# Evaluation day's voting pages under load and faults (gunicorn + PostgreSQL + Redis, locust):
+# several minutes; figures in docs/performance.md. Stops and restarts the local PostgreSQL.
+bench-ballots: setup
+	$(PY) -m pip install --quiet -e ".[dev,bench]"
+	$(PY) bench/ballots_load.py
 
 clean:
 	rm -rf $(VENV) node_modules sanhao/static/vendor staticfiles
