@@ -42,6 +42,16 @@ def get_session(year: CampaignYear, session_pk: int) -> BallotSession:
         raise Http404 from None
 
 
+def get_session_for_office(user: Any, pk: int, session_pk: int) -> BallotSession:
+    """A session of the year for the office to change: 403 for anyone else, 404 for a
+    session of another year."""
+    return get_session(get_year_for_office(user, pk), session_pk)
+
+
+def get_session_for_reader(user: Any, pk: int, session_pk: int) -> BallotSession:
+    return get_session(get_year_for_reader(user, pk), session_pk)
+
+
 def get_batch(session: BallotSession, batch_pk: int) -> CodeBatch:
     try:
         return CodeBatch.objects.select_related("group", "session").get(

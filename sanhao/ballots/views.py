@@ -172,8 +172,8 @@ def _tally(session: BallotSession) -> dict[str, Any]:
 @login_required
 @require_GET
 def session_detail(request: AuthenticatedRequest, pk: int, session_pk: int) -> HttpResponse:
-    year = access.get_year_for_reader(request.user, pk)
-    session = access.get_session(year, session_pk)
+    session = access.get_session_for_reader(request.user, pk, session_pk)
+    year = session.year
     groups = list(session.groups.all())
     context: dict[str, Any] = {
         "year": year,
@@ -194,8 +194,8 @@ def session_detail(request: AuthenticatedRequest, pk: int, session_pk: int) -> H
 @login_required
 @require_POST
 def issue_codes(request: AuthenticatedRequest, pk: int, session_pk: int) -> HttpResponse:
-    year = access.get_year_for_office(request.user, pk)
-    session = access.get_session(year, session_pk)
+    session = access.get_session_for_office(request.user, pk, session_pk)
+    year = session.year
     groups = {g.pk: g for g in session.groups.all()}
     form = IssueForm(request.POST, groups=[(k, g.name) for k, g in groups.items()])
     if not form.is_valid():
@@ -228,8 +228,8 @@ def issue_codes(request: AuthenticatedRequest, pk: int, session_pk: int) -> Http
 def download_slips(
     request: AuthenticatedRequest, pk: int, session_pk: int, batch_pk: int
 ) -> HttpResponse:
-    year = access.get_year_for_office(request.user, pk)
-    session = access.get_session(year, session_pk)
+    session = access.get_session_for_office(request.user, pk, session_pk)
+    year = session.year
     batch = access.get_batch(session, batch_pk)
     try:
         pdf = services.take_slips(batch, actor=request.user)
@@ -247,8 +247,8 @@ def download_slips(
 def withdraw_batch(
     request: AuthenticatedRequest, pk: int, session_pk: int, batch_pk: int
 ) -> HttpResponse:
-    year = access.get_year_for_office(request.user, pk)
-    session = access.get_session(year, session_pk)
+    session = access.get_session_for_office(request.user, pk, session_pk)
+    year = session.year
     batch = access.get_batch(session, batch_pk)
     try:
         n = services.withdraw_batch(
@@ -267,8 +267,8 @@ def withdraw_batch(
 def change_state(
     request: AuthenticatedRequest, pk: int, session_pk: int, action: str
 ) -> HttpResponse:
-    year = access.get_year_for_office(request.user, pk)
-    session = access.get_session(year, session_pk)
+    session = access.get_session_for_office(request.user, pk, session_pk)
+    year = session.year
     try:
         if action == "open":
             services.open_session(session, actor=request.user)
@@ -294,8 +294,8 @@ def close_session(request: AuthenticatedRequest, pk: int, session_pk: int) -> Ht
 def turnout_screen(request: AuthenticatedRequest, pk: int, session_pk: int) -> HttpResponse:
     """The projector's screen: turnout per group, refreshed every few seconds (htmx, or the
     page's own refresh without JavaScript). No grade is shown before the session closes."""
-    year = access.get_year_for_reader(request.user, pk)
-    session = access.get_session(year, session_pk)
+    session = access.get_session_for_reader(request.user, pk, session_pk)
+    year = session.year
     rows = services.turnout(session)
     context = {
         "year": year,

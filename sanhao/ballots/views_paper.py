@@ -45,8 +45,7 @@ def _back(session: BallotSession) -> HttpResponse:
 @require_POST
 def print_forms(request: AuthenticatedRequest, pk: int, session_pk: int) -> HttpResponse:
     """Hand out N forms of a group: a new run of serials, downloaded as a PDF."""
-    year = access.get_year_for_office(request.user, pk)
-    session = access.get_session(year, session_pk)
+    session = access.get_session_for_office(request.user, pk, session_pk)
     groups = {g.pk: g for g in session.groups.all()}
     form = PaperForm(request.POST, groups=[(k, g.name) for k, g in groups.items()])
     if not form.is_valid():
@@ -71,8 +70,7 @@ def reprint_forms(
     request: AuthenticatedRequest, pk: int, session_pk: int, run_pk: int
 ) -> HttpResponse:
     """The same run again, with the same serials (audited; no form is added)."""
-    year = access.get_year_for_office(request.user, pk)
-    session = access.get_session(year, session_pk)
+    session = access.get_session_for_office(request.user, pk, session_pk)
     run = access.get_paper_run(session, run_pk)
     try:
         data = paper.run_pdf(run, actor=request.user, reprint=True)
@@ -140,8 +138,8 @@ def _entry_page(
 @require_http_methods(["GET", "POST"])
 def key_entry(request: AuthenticatedRequest, pk: int, session_pk: int) -> HttpResponse:
     """Key one returned sheet: its serial, then a grade per candidate (or spoiled)."""
-    year = access.get_year_for_office(request.user, pk)
-    session = access.get_session(year, session_pk)
+    session = access.get_session_for_office(request.user, pk, session_pk)
+    year = session.year
     if request.method == "GET":
         return _entry_page(
             request,
@@ -211,8 +209,8 @@ def key_entry(request: AuthenticatedRequest, pk: int, session_pk: int) -> HttpRe
 @require_GET
 def reconcile(request: AuthenticatedRequest, pk: int, session_pk: int) -> HttpResponse:
     """The serials whose two keyings disagree, and those keyed once."""
-    year = access.get_year_for_reader(request.user, pk)
-    session = access.get_session(year, session_pk)
+    session = access.get_session_for_reader(request.user, pk, session_pk)
+    year = session.year
     return render(
         request,
         "ballots/paper_reconcile.html",
