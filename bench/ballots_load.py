@@ -350,9 +350,16 @@ def locust(
     if processes > 1:
         args += ["--processes", str(processes)]
     with (out / "locust.log").open("w") as log:
-        subprocess.run(
-            args, cwd=ROOT, env=env, stdout=log, stderr=log, timeout=seconds + ramp + 120
+        # A session of its own, so that its worker processes (--processes) die with it.
+        proc = subprocess.Popen(
+            args, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True
         )
+        try:
+            proc.wait(timeout=seconds + ramp + 120)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
     rows = {}
     with (out / "stats_stats.csv").open() as f:
         for row in csv.DictReader(f):
@@ -763,7 +770,10 @@ def main() -> int:
     report["load_end"] = load_average()
     print_report(report, args, problems)
     (work / "report.json").write_text(json.dumps(report, default=str, indent=1))
-    shutil.rmtree(work / "locust-postgresql-ceiling-insert", ignore_errors=True)
+    # The plain codes, the answers and the SQLite file go; the logs and figures stay.
+    for pattern in ("codes-*.json", "answers-*.json", "bench.sqlite3*"):
+        for path in work.glob(pattern):
+            path.unlink()
     print(f"\nfigures as JSON: {work / 'report.json'}")
     return 1 if problems else 0
 
