@@ -73,7 +73,7 @@ class BallotSession(models.Model):
     # abstention), the most top grades a ballot may give, and the top grade.
     rules = models.JSONField(default=dict, blank=True, verbose_name=_("rules"))
     # Set at close: the audit chain's head then, shown with the results.
-    chain_head = models.CharField(max_length=64, blank=True, verbose_name=_("audit chain head"))
+    chain_head = models.CharField(max_length=100, blank=True, verbose_name=_("audit chain head"))
 
     class Meta:
         ordering = ["opens_at", "pk"]

@@ -549,16 +549,14 @@ def close_session(session: BallotSession, *, actor: Any) -> BallotSession:
         raise DomainError(_("Only an open session can be closed."))
     counts = _seal(session)
     session.state = SessionState.SEALED
-    seq, head = chain_head()
-    session.chain_head = head
-    session.save(update_fields=["state", "chain_head"])
+    session.save(update_fields=["state"])
     record("ballots.session.closed", actor=actor, obj=session, data=counts)
-    record(
-        "ballots.session.sealed",
-        actor=actor,
-        obj=session,
-        data={"ballots": counts["ballots"], "chain_before": seq},
-    )
+    record("ballots.session.sealed", actor=actor, obj=session, data={"ballots": counts["ballots"]})
+    # The chain's head once the close and the seal are in it: written down with the count,
+    # it commits the log to these numbers (verify_audit --head SEQ:HASH).
+    seq, head = chain_head()
+    session.chain_head = f"{seq}:{head}"
+    session.save(update_fields=["chain_head"])
     transaction.on_commit(_vacuum, robust=True)  # logged if it fails: the close is done
     return session
 

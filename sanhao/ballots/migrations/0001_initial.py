@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 ("rules", models.JSONField(blank=True, default=dict, verbose_name="rules")),
                 (
                     "chain_head",
-                    models.CharField(blank=True, max_length=64, verbose_name="audit chain head"),
+                    models.CharField(blank=True, max_length=100, verbose_name="audit chain head"),
                 ),
                 (
                     "created_by",

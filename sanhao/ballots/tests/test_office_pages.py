@@ -51,7 +51,10 @@ def test_the_office_prepares_issues_prints_opens_and_closes_a_session(world: Any
     assert "已投票 0 人" in turnout and 'hx-trigger="every 5s"' in turnout
     office.post(url("close", session))
     session.refresh_from_db()
-    assert session.is_finished and session.chain_head
+    from sanhao.audit.services import chain_head
+
+    seq, head = chain_head()
+    assert session.is_finished and session.chain_head == f"{seq}:{head}"  # the seal is in it
     page = office.get(url("detail", session)).content.decode()
     assert "统计结果" in page and "本场测评无效" in page  # nobody voted
     actions = list(AuditEntry.objects.filter(object_id=str(session.pk), action__startswith="ballots.").order_by("seq")
