@@ -40,15 +40,9 @@ from sanhao.ballots.codes import shown
 from sanhao.ballots.forms import CATEGORY_NAMES, IssueForm, SessionForm
 from sanhao.ballots.models import Ballot, BallotSession
 from sanhao.lib.errors import DomainError
+from sanhao.lib.forms import form_errors
 from sanhao.orgs.models import Unit
 from sanhao.scoring.codes import CATEGORIES
-
-
-def _form_errors(form: Any) -> str:
-    return "；".join(
-        f"{form.fields[k].label if k in form.fields else ''}：{' '.join(v)}".lstrip("：")
-        for k, v in form.errors.items()
-    )
 
 
 def _groups(year: Any) -> list[tuple[str, str]]:
@@ -113,7 +107,7 @@ def session_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("ballots:detail", pk=year.pk, session_pk=session.pk)
         else:
-            messages.error(request, _form_errors(form))
+            messages.error(request, form_errors(form))
     return render(request, "ballots/create.html", {"year": year, "form": form})
 
 
@@ -199,7 +193,7 @@ def issue_codes(request: AuthenticatedRequest, pk: int, session_pk: int) -> Http
     groups = {g.pk: g for g in session.groups.all()}
     form = IssueForm(request.POST, groups=[(k, g.name) for k, g in groups.items()])
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_errors(form))
     else:
         try:
             batch, _plain = services.issue_codes(

@@ -22,8 +22,8 @@ from sanhao.accounts.roles import is_office
 from sanhao.ballots import access, paper
 from sanhao.ballots.forms import PaperForm
 from sanhao.ballots.models import BallotSession, PaperRound, PaperRun, SessionState
-from sanhao.ballots.views import _form_errors
 from sanhao.lib.errors import DomainError
+from sanhao.lib.forms import form_errors
 
 
 def _pdf(data: bytes, filename: str) -> HttpResponse:
@@ -49,7 +49,7 @@ def print_forms(request: AuthenticatedRequest, pk: int, session_pk: int) -> Http
     groups = {g.pk: g for g in session.groups.all()}
     form = PaperForm(request.POST, groups=[(k, g.name) for k, g in groups.items()])
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_errors(form))
         return _back(session)
     try:
         run = paper.issue_forms(

@@ -26,13 +26,9 @@ from sanhao.checks.forms import (
 )
 from sanhao.checks.models import RemedyStatus, RemedyUpdate, Shortfall
 from sanhao.lib.errors import DomainError
+from sanhao.lib.forms import form_errors
 from sanhao.orgs.models import Post
 from sanhao.targets.services import indicators_of
-
-
-def _form_errors(form: Any) -> str:
-    return "；".join(f"{form.fields[k].label if k in form.fields else ''}：{' '.join(v)}".lstrip("：")
-                    for k, v in form.errors.items())  # fmt: skip
 
 
 @login_required
@@ -117,7 +113,7 @@ def add_shortfall(request: AuthenticatedRequest, pk: int, check_pk: int) -> Http
     form = ShortfallForm(request.POST, posts=posts)
     if not form.is_valid():
         messages.error(request, _("The shortfall was not saved: %(problems)s")
-                       % {"problems": _form_errors(form)})  # fmt: skip
+                       % {"problems": form_errors(form)})  # fmt: skip
         return redirect("checks:list", pk=year.pk)
     data = form.cleaned_data
     try:
@@ -185,7 +181,7 @@ def update_remedy(request: AuthenticatedRequest, pk: int, remedy_pk: int) -> Htt
     form = RemedyUpdateForm(request.POST, statuses=statuses)
     if not form.is_valid():
         messages.error(request, _("The update was not saved: %(problems)s")
-                       % {"problems": _form_errors(form)})  # fmt: skip
+                       % {"problems": form_errors(form)})  # fmt: skip
     else:
         try:
             services.update_remedy(remedy, status=form.cleaned_data["status"],

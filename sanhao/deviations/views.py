@@ -20,16 +20,12 @@ from sanhao.deviations import access, services
 from sanhao.deviations.forms import DeviationForm, DeviationUpdateForm
 from sanhao.deviations.models import DeviationStatus, DeviationUpdate
 from sanhao.lib.errors import DomainError
+from sanhao.lib.forms import form_errors
 from sanhao.orgs.models import Unit
 from sanhao.records.files import stored_file_response
 from sanhao.records.models import ProcessRecord
 
 SHOWN = {"all", "open", "overdue"}
-
-
-def _form_errors(form: Any) -> str:
-    return "；".join(f"{form.fields[k].label if k in form.fields else ''}：{' '.join(v)}".lstrip("：")
-                    for k, v in form.errors.items())  # fmt: skip
 
 
 @login_required
@@ -127,7 +123,7 @@ def update_deviation(request: AuthenticatedRequest, pk: int, deviation_pk: int) 
     form = DeviationUpdateForm(request.POST, request.FILES, statuses=statuses)
     if not form.is_valid():
         messages.error(request, _("The update was not saved: %(problems)s")
-                       % {"problems": _form_errors(form)})  # fmt: skip
+                       % {"problems": form_errors(form)})  # fmt: skip
     else:
         try:
             services.update_deviation(deviation, status=form.cleaned_data["status"],

@@ -30,3 +30,12 @@ class FlexibleDateField(forms.Field):
             return parse_date(value)
         except ValueError as error:
             raise forms.ValidationError(str(error)) from None
+
+
+def form_errors(form: Any) -> str:
+    """A form's errors as one line for `messages.error`: each field's label and its errors,
+    "；" between fields (an error of the whole form has no label)."""
+    return "；".join(
+        f"{form.fields[k].label if k in form.fields else ''}：{' '.join(v)}".lstrip("：")
+        for k, v in form.errors.items()
+    )

@@ -25,11 +25,6 @@ from sanhao.panels.models import PanelSession, State
 from sanhao.panels.selectors import candidates_of, judges_of, rules_for, year_scheme
 
 
-def _form_errors(form: Any) -> str:
-    return "；".join(f"{form.fields[k].label if k in form.fields else ''}：{' '.join(v)}".lstrip("：")
-                    for k, v in form.errors.items())  # fmt: skip
-
-
 def _judge_accounts() -> list[User]:
     return list(User.objects.filter(role=AccountRole.JUDGE, is_active=True).order_by("username"))
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sanhao.accounts.http import AuthenticatedRequest
 from sanhao.accounts.roles import is_office
 from sanhao.lib.errors import DomainError
+from sanhao.lib.forms import form_errors
 from sanhao.projects import access, selectors, services
 from sanhao.projects.forms import (
     GradeForm,
@@ -41,11 +42,6 @@ from sanhao.projects.models import (
 )
 from sanhao.projects.state import fold, project_status
 from sanhao.records.files import stored_file_response
-
-
-def _form_errors(form: Any) -> str:
-    return "；".join(f"{form.fields[k].label if k in form.fields else ''}：{' '.join(v)}".lstrip("：")
-                    for k, v in form.errors.items())  # fmt: skip
 
 
 def _to_detail(project: Project) -> HttpResponse:
@@ -186,7 +182,7 @@ def _submit(
     """The forms of the project page: the form's or the service's problems as a message
     (`failed` names what was not saved), or `done`; back to the project either way."""
     if not form.is_valid():
-        messages.error(request, failed % {"problems": _form_errors(form)})
+        messages.error(request, failed % {"problems": form_errors(form)})
         return _to_detail(project)
     try:
         write(form.cleaned_data)
