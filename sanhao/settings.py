@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "sanhao.projects",
     "sanhao.panels",
     "sanhao.ballots",
+    "sanhao.workdays",
+    "sanhao.awards",
+    "sanhao.leaderboard",
     "sanhao.demo",
 ]
 

@@ -29,6 +29,9 @@ urlpatterns = [
     path("", include("sanhao.deviations.urls")),
     path("", include("sanhao.notices.urls")),
     path("", include("sanhao.panels.urls")),
+    path("", include("sanhao.workdays.urls")),
+    path("", include("sanhao.awards.urls")),
+    path("", include("sanhao.leaderboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name none (the admin's).
