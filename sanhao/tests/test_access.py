@@ -145,6 +145,27 @@ VIEWS = {
     "panels:review": ("get", JUDGES, {"session_pk": "A"}),
     "panels:submit": ("post", JUDGES, {"session_pk": "A"}),
     "panels:correct": ("post", JUDGES, {"session_pk": "A"}),
+    # From scores to awards (sanhao/awards): the office acts, a viewer reads.
+    "awards:year": ("get", SCHEME_READERS, {"pk": "campaign"}),
+    "awards:freeze": ("post", OFFICE, {"pk": "campaign"}),
+    "awards:snapshot": ("get", SCHEME_READERS, {"pk": "campaign", "snapshot_pk": "A"}),
+    "awards:verify": ("post", OFFICE, {"pk": "campaign", "snapshot_pk": "A"}),
+    "awards:snapshot_download": ("get", SCHEME_READERS, {"pk": "campaign", "snapshot_pk": "A"}),
+    "awards:deliberate": ("get", OFFICE, {"pk": "campaign", "snapshot_pk": "A"}),
+    "awards:deliberation": ("get", SCHEME_READERS, {"pk": "campaign", "deliberation_pk": "A"}),
+    "awards:publish": ("get", OFFICE, {"pk": "campaign", "deliberation_pk": "A"}),
+    "awards:notice": ("get", SCHEME_READERS, {"pk": "campaign", "notice_pk": "A"}),
+    "awards:notice_docx": ("get", SCHEME_READERS, {"pk": "campaign", "notice_pk": "A"}),
+    "awards:decide": ("get", OFFICE, {"pk": "campaign", "notice_pk": "A"}),
+    "awards:decision": ("get", SCHEME_READERS, {"pk": "campaign", "decision_pk": "A"}),
+    "awards:decision_file": (
+        "get",
+        SCHEME_READERS,
+        {"pk": "campaign", "decision_pk": "A", "fmt": "xlsx"},
+    ),
+    "awards:incentives": ("get", SCHEME_READERS, {"pk": "campaign"}),
+    "awards:add_event": ("post", OFFICE, {"pk": "campaign", "award_pk": "A"}),
+    "awards:withdraw_event": ("post", OFFICE, {"pk": "campaign", "career_pk": "A"}),
 }
 # The voters' pages take a code, never an account: anyone may open them (test below).
 PUBLIC = {"ballots:vote", "ballots:vote_session", "ballots:submit", "ballots:receipt"}
@@ -321,6 +342,35 @@ def _panel(world):
     return panels.submit_sheet(session, reason="误录", actor=world.judge)
 
 
+def _awards(world):
+    """The year's chain from a frozen run to a career event (built once, then reused)."""
+    from sanhao.awards import services as awards
+    from sanhao.awards.models import CareerEvent
+    from sanhao.awards.tests.world import evaluated_run
+
+    found = (
+        CareerEvent.objects.filter(award__year=world.campaign)
+        .select_related("award__decision__notice__deliberation__snapshot")
+        .first()
+    )
+    if found is not None:
+        return found
+    with pytest.MonkeyPatch.context() as patch:
+        snapshot = awards.freeze(evaluated_run(world, patch), actor=world.office)
+    deliberation = awards.deliberate(snapshot, held_on=dt.date(2025, 9, 20), attendees="部务会",
+                                     agenda="名单", choices={}, actor=world.office)  # fmt: skip
+    notice = awards.publish_notice(
+        deliberation, title="公示", issuer="组织部", body="现予公示", how_to_object="来电",
+        contact="0523", first_day=dt.date(2025, 9, 28), show_scores=False, actor=world.office,
+    )  # fmt: skip
+    decision = awards.issue_decision(notice, number="测〔2025〕1号", title="决定", issuer="组织部",
+                                     body="表彰", issued_on=dt.date(2025, 10, 15),
+                                     actor=world.office)  # fmt: skip
+    award = decision.awards.exclude(person=None).first()
+    return awards.record_career_event(award, kind="promoted", happened_on=dt.date(2026, 1, 5),
+                                      new_post="", note="", actor=world.office)  # fmt: skip
+
+
 def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
     """URL parameters from town A's or B's objects, or from one post and its unit."""
     if isinstance(unit, Post):
@@ -360,6 +410,14 @@ def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
     elif {"session_pk", "version_pk"} & set(spec):
         version = _panel(world)
         values |= {"session_pk": version.session_id, "version_pk": version.pk}
+    if {"snapshot_pk", "deliberation_pk", "notice_pk", "decision_pk", "award_pk",
+        "career_pk"} & set(spec):  # fmt: skip
+        event = _awards(world)
+        decision = event.award.decision
+        values |= {"career_pk": event.pk, "award_pk": event.award_id,
+                   "decision_pk": decision.pk, "notice_pk": decision.notice_id,
+                   "deliberation_pk": decision.notice.deliberation_id,
+                   "snapshot_pk": decision.notice.deliberation.snapshot_id, "fmt": "xlsx"}  # fmt: skip
     return {name: values[name] for name in spec}
 
 
@@ -455,6 +513,13 @@ def test_it_never_shows_another_unit_to_a_liaison_on_any_url(world, transferred)
             "batch_pk",
             "run_pk",
             "version_pk",
+            "snapshot_pk",
+            "deliberation_pk",
+            "notice_pk",
+            "decision_pk",
+            "award_pk",
+            "career_pk",
+            "fmt",
         }
         assert not unknown, f"teach this test the URL parameter(s) {unknown} of {name}"
         for objects in ("B", transferred):
