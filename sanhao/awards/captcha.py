@@ -57,7 +57,9 @@ def new_challenge() -> Challenge:
         answer = a - b
         question = _("What is %(a)s minus %(b)s?") % {"a": NUMERALS[a], "b": NUMERALS[b]}
     nonce = secrets.token_urlsafe(12)
-    token = signing.TimestampSigner(salt=SALT).sign_object({"n": nonce, "h": _digest(nonce, answer)})
+    token = signing.TimestampSigner(salt=SALT).sign_object(
+        {"n": nonce, "h": _digest(nonce, answer)}
+    )
     return Challenge(question, token)
 
 
@@ -81,9 +83,13 @@ def check(token: str, answer: str) -> None:
         nonce, digest = str(data["n"]), str(data["h"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         # SignatureExpired is a BadSignature.
-        raise CaptchaRefused(_("The check question has expired. Please answer the new one.")) from None
+        raise CaptchaRefused(
+            _("The check question has expired. Please answer the new one.")
+        ) from None
     if not cache.add(f"awards:captcha:{nonce}", 1, timeout=MAX_AGE + 60):
         raise CaptchaRefused(_("This check question was already used. Please answer the new one."))
     number = _number(answer)
     if number is None or not hmac.compare_digest(_digest(nonce, number), digest):
-        raise CaptchaRefused(_("The answer to the check question is wrong. Please answer the new one."))
+        raise CaptchaRefused(
+            _("The answer to the check question is wrong. Please answer the new one.")
+        )

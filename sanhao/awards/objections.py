@@ -4,7 +4,8 @@ upheld / not upheld, each with a note) and the removal of a nominee during the n
 
 An objection needs a real name and a phone. One without them (or with an obviously made-up
 name) is kept as an anonymous attempt: recorded, never handled. The audit log names an
-objection by its id only: an objector's name and phone are in its row, nowhere else.
+objection and its steps by their ids only: an objector's name and phone, and the office's
+notes (which may quote them), are in their rows, nowhere else.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def is_open(notice: Notice, today: dt.date) -> bool:
 
 
 def state(notice: Notice, today: dt.date) -> str:
-    """"before", "open" or "ended"."""
+    """The notice's state on `today`: "before", "open" or "ended"."""
     if today < notice.starts:
         return "before"
     return "open" if today <= notice.ends else "ended"
@@ -127,7 +128,7 @@ def reference(objection: Objection) -> str:
 
 
 def status_of(objection: Objection) -> str:
-    """"anonymous", "received", or the newest step."""
+    """Where an objection stands: "anonymous", "received", or its newest step."""
     if objection.anonymous:
         return "anonymous"
     steps = list(objection.steps.all())
@@ -145,9 +146,7 @@ def objections_of(notice: Notice) -> list[Objection]:
 
 def unresolved(notice: Notice) -> list[Objection]:
     """The objections to be handled that have no conclusion yet (for the decision)."""
-    return [
-        o for o in objections_of(notice) if status_of(o) in ("received", Step.VERIFYING.value)
-    ]
+    return [o for o in objections_of(notice) if status_of(o) in ("received", Step.VERIFYING.value)]
 
 
 # ---------------------------------------------------------- objections sent in
@@ -197,7 +196,9 @@ def count_attempt(notice: Notice, address: str) -> None:
 
 def require_open(notice: Notice, today: dt.date) -> None:
     if today < notice.starts:
-        raise NoticeClosed(_("The notice has not started yet: objections are taken during the notice."))
+        raise NoticeClosed(
+            _("The notice has not started yet: objections are taken during the notice.")
+        )
     if today > notice.ends:
         raise NoticeClosed(_("The notice has ended: objections are no longer taken."))
 
@@ -226,9 +227,7 @@ def submit_objection(
             _("An objection can be at most %(n)d characters long.") % {"n": CONTENT_MAX}
         )
     if phone and not valid_phone(phone):
-        raise DomainError(
-            _("Please give a mobile number or a landline number with its area code.")
-        )
+        raise DomainError(_("Please give a mobile number or a landline number with its area code."))
     if item is not None:
         shown = {i.pk for i in nominees(notice)}
         if item.pk not in shown:
@@ -291,7 +290,7 @@ def start_verifying(objection: Objection, note: str, actor: Any) -> ObjectionSte
         raise DomainError(_("This objection is already being verified."))
     step = _add_step(objection, Step.VERIFYING, note, actor)
     record("awards.objection.verify", actor=actor, obj=objection,
-           data={"objection": objection.pk, "notice": objection.notice_id, "note": note})  # fmt: skip
+           data={"objection": objection.pk, "notice": objection.notice_id, "step": step.pk})  # fmt: skip
     return step
 
 
@@ -311,7 +310,7 @@ def conclude(objection: Objection, upheld: bool, note: str, actor: Any) -> Objec
     step = _add_step(objection, Step.UPHELD if upheld else Step.NOT_UPHELD, note, actor)
     record("awards.objection.conclude", actor=actor, obj=objection,
            data={"objection": objection.pk, "notice": objection.notice_id,
-                 "upheld": upheld, "note": note})  # fmt: skip
+                 "upheld": upheld, "step": step.pk})  # fmt: skip
     return step
 
 

@@ -29,6 +29,7 @@ from sanhao.lib.errors import DomainError
 from sanhao.lib.net import throttle_address
 
 SCORE_KEYS = ["K", "P", "M", "B", "D", "S"]
+KEPT = ("item", "real_name", "phone", "content")  # what a refused page keeps of the form
 
 
 def day(value: Any) -> str:
@@ -66,9 +67,7 @@ def _period(notice: Notice) -> dict[str, Any]:
 def index(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     notices = Notice.objects.filter(published__lte=timezone.now()).order_by("-published", "-id")
-    rows = [
-        {"notice": n, "state": services.state(n, today), **_period(n)} for n in notices[:100]
-    ]
+    rows = [{"notice": n, "state": services.state(n, today), **_period(n)} for n in notices[:100]]
     return render(request, "awards/public_index.html", {"rows": rows})
 
 
@@ -155,11 +154,9 @@ def _form_page(
 ) -> HttpResponse:
     challenge = captcha.new_challenge() if form is not None else None
     if form is not None and challenge is not None:
-        # A new question on every page: a token is used once.
-        form.data = form.data.copy() if form.is_bound else form.data
+        # A new question on every page (a token is used once); what was written stays.
         if form.is_bound:
-            form.data["token"] = challenge.token
-            form.data["answer"] = ""
+            form.data = {**dict(form.data.items()), "token": challenge.token, "answer": ""}
         else:
             form.initial["token"] = challenge.token
     context = {
@@ -190,16 +187,18 @@ def objection(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return _form_page(request, notice, ObjectionForm(items=items))
     form = ObjectionForm(request.POST, items=items)
+    # Refused before the form is read: the page asks again with what was written, unjudged.
+    written = ObjectionForm(initial={k: request.POST.get(k, "") for k in KEPT}, items=items)
     address = throttle_address(request)
     try:
         services.check_rate(notice, address)
     except DomainError as refusal:
-        return _form_page(request, notice, form, error=refusal.message, status=429)
+        return _form_page(request, notice, written, error=refusal.message, status=429)
     try:
         captcha.check(request.POST.get("token", ""), request.POST.get("answer", ""))
     except DomainError as refusal:
         services.count_attempt(notice, address)
-        return _form_page(request, notice, form, error=refusal.message, status=400)
+        return _form_page(request, notice, written, error=refusal.message, status=400)
     if not form.is_valid():
         return _form_page(request, notice, form, status=400)
     data = form.cleaned_data
@@ -216,7 +215,10 @@ def objection(request: HttpRequest, pk: int) -> HttpResponse:
         render(
             request,
             "awards/public_objection_done.html",
-            {"notice": notice, "reference": services.reference(stored),
-             "anonymous": stored.anonymous},
-        )  # fmt: skip
+            {
+                "notice": notice,
+                "reference": services.reference(stored),
+                "anonymous": stored.anonymous,
+            },
+        )
     )

@@ -63,7 +63,8 @@ class RemovalForm(forms.Form):
 
 
 def _rows(notice: Notice) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
-    handled, anonymous = [], []
+    handled: list[dict[str, object]] = []
+    anonymous: list[dict[str, object]] = []
     for objection in services.objections_of(notice):
         row = {"objection": objection, "status": services.status_of(objection),
                "reference": services.reference(objection)}  # fmt: skip

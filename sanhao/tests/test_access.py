@@ -145,10 +145,16 @@ VIEWS = {
     "panels:review": ("get", JUDGES, {"session_pk": "A"}),
     "panels:submit": ("post", JUDGES, {"session_pk": "A"}),
     "panels:correct": ("post", JUDGES, {"session_pk": "A"}),
+    # The public notice's objections: the office handles them (the notice itself is public).
+    "notice:objections": ("get", OFFICE, {"pk": "campaign", "notice_pk": "A"}),
+    "notice:objection": ("get", OFFICE, {"pk": "campaign", "notice_pk": "A", "objection_pk": "A"}),
+    "notice:remove": ("post", OFFICE, {"pk": "campaign", "notice_pk": "A"}),
 }
 # The voters' pages take a code, never an account: anyone may open them (test below).
 PUBLIC = {"ballots:vote", "ballots:vote_session", "ballots:submit", "ballots:receipt"}
-NOT_WALKED = {"accounts:login", "accounts:logout", "set_language"} | PUBLIC
+# The public notice (公示) and its objection form: anyone, with no account (test below).
+NOTICE_PUBLIC = {"notice:index", "notice:detail", "notice:object"}
+NOT_WALKED = {"accounts:login", "accounts:logout", "set_language"} | PUBLIC | NOTICE_PUBLIC
 
 
 @pytest.fixture
@@ -321,6 +327,22 @@ def _panel(world):
     return panels.submit_sheet(session, reason="误录", actor=world.judge)
 
 
+def _notice(world):
+    """A public notice of the year with one objection (made once)."""
+    from django.utils import timezone
+
+    from sanhao.awards.models import Objection
+    from sanhao.awards.objections import submit_objection
+    from sanhao.awards.tests.factories import make_notice
+
+    kept = Objection.objects.select_related("notice").first()
+    if kept:
+        return kept
+    notice = make_notice(world)
+    return submit_objection(notice, item=None, real_name="王实名", phone="13912345678",
+                            content="反映", today=timezone.localdate())  # fmt: skip
+
+
 def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
     """URL parameters from town A's or B's objects, or from one post and its unit."""
     if isinstance(unit, Post):
@@ -360,6 +382,10 @@ def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
     elif {"session_pk", "version_pk"} & set(spec):
         version = _panel(world)
         values |= {"session_pk": version.session_id, "version_pk": version.pk}
+    # A notice is the district's, not a unit's: the same one for town A and town B.
+    if {"notice_pk", "objection_pk"} & set(spec):
+        objection = _notice(world)
+        values |= {"notice_pk": objection.notice_id, "objection_pk": objection.pk}
     return {name: values[name] for name in spec}
 
 
@@ -455,6 +481,8 @@ def test_it_never_shows_another_unit_to_a_liaison_on_any_url(world, transferred)
             "batch_pk",
             "run_pk",
             "version_pk",
+            "notice_pk",
+            "objection_pk",
         }
         assert not unknown, f"teach this test the URL parameter(s) {unknown} of {name}"
         for objects in ("B", transferred):
@@ -503,6 +531,19 @@ def test_the_voters_pages_need_no_account_and_show_no_candidate_without_a_code(w
                 or "no-store" in response["Cache-Control"]
             )
             assert not response.cookies, (name, method, list(response.cookies))
+
+
+@pytest.mark.parametrize("name", sorted(NOTICE_PUBLIC))
+def test_the_public_notice_needs_no_account_and_shows_no_objector(world, name):
+    objection = _notice(world)
+    kwargs = {} if name == "notice:index" else {"pk": objection.notice_id}
+    response = Client().get(reverse(name, kwargs=kwargs))
+    assert response.status_code == 200, (name, response.status_code)
+    body = response.content.decode()
+    assert "/login/" not in response.get("Location", "")
+    assert objection.notice.title in body
+    assert "王实名" not in body and "13912345678" not in body
+    assert not response.cookies, (name, list(response.cookies))
 
 
 def test_it_refuses_the_admin_to_everyone_but_the_office(world):

@@ -36,7 +36,9 @@ def notice(world):
 
 
 def solve(question: str) -> str:
-    a, op, b = re.search(r"(\S) (加|减) (\S) 等于几", question).groups()
+    found = re.search(r"(\S) (加|减) (\S) 等于几", question)
+    assert found is not None, question
+    a, op, b = found.groups()
     x, y = NUMERALS.index(a), NUMERALS.index(b)
     return str(x + y if op == "加" else x - y)
 
@@ -46,9 +48,10 @@ def form_page(client, notice) -> tuple[str, str]:
     response = client.get(reverse("notice:object", args=[notice.pk]))
     assert response.status_code == 200
     body = response.content.decode()
-    token = re.search(r'name="token" value="([^"]+)"', body).group(1)
-    question = re.search(r"<strong>([^<]*等于几？)</strong>", body).group(1)
-    return token, solve(question)
+    token = re.search(r'name="token" value="([^"]+)"', body)
+    question = re.search(r"验证问题：([^<]*等于几？)", body)
+    assert token is not None and question is not None, body
+    return token.group(1), solve(question.group(1))
 
 
 def send(client, notice, *, answer=None, token=None, **fields):
@@ -191,7 +194,9 @@ def test_wrong_answers_count_against_the_budget(world, notice, settings):
     assert not Objection.objects.exists()
 
 
-@pytest.mark.parametrize(("starts", "ends", "said"), [(1, 3, "公示尚未开始"), (-6, -1, "公示已结束")])
+@pytest.mark.parametrize(
+    ("starts", "ends", "said"), [(1, 3, "公示尚未开始"), (-6, -1, "公示已结束")]
+)
 def test_a_notice_that_is_not_open_takes_no_objection(world, starts, ends, said):
     today = timezone.localdate()
     notice = make_notice(world, starts=today + dt.timedelta(days=starts),
