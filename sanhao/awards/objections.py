@@ -52,7 +52,7 @@ FAKE_NAMES = {
     "知情人", "知情者", "网友", "市民", "村民", "居民", "路人", "热心群众", "测试", "test",
     "anonymous", "unknown", "无",
 }  # fmt: skip
-FAKE_MARKS = re.compile(r"某|[×xX*＊?？]{2,}|^[×xX*＊?？]|\d")
+FAKE_MARKS = re.compile(r"某|[×*＊?？]|^[xX]+$|\d")
 
 DEFAULT_LIMITS = {"per_address": 5, "window": 3600}
 

@@ -81,7 +81,7 @@ def test_a_valid_objection_is_stored_and_audited_without_the_name_or_phone(world
 @pytest.mark.parametrize(
     "fields",
     [{"real_name": ""}, {"phone": ""}, {"real_name": "匿名"}, {"real_name": "张某"},
-     {"real_name": "xxx"}],
+     {"real_name": "xxx"}, {"real_name": "王××"}, {"real_name": "王"}],
 )  # fmt: skip
 def test_an_objection_without_a_real_name_or_phone_is_kept_as_an_anonymous_attempt(
     world, notice, fields
@@ -109,6 +109,11 @@ def test_a_wrong_phone_is_refused_and_nothing_stored(world, notice, phone):
     assert not Objection.objects.exists()
 
 
+@pytest.mark.parametrize("name", ["王实名", "欧阳明月", "阿卜杜·热合曼", "Alexxander"])
+def test_a_real_looking_name_is_not_taken_for_a_made_up_one(name):
+    assert not services.looks_fake(name)
+
+
 def test_too_long_an_objection_is_refused(world, notice):
     response = send(Client(), notice, content="字" * 2001)
     assert response.status_code == 400 and not Objection.objects.exists()
@@ -120,8 +125,9 @@ def test_a_wrong_answer_stores_nothing(world, notice):
     assert "验证问题回答错误" in response.content.decode()
     assert not Objection.objects.exists() and not AuditEntry.objects.filter(
         action="awards.objection.submit").exists()  # fmt: skip
-    # The page asks a new question and keeps what was written.
+    # The page asks a new question and keeps what was written, without judging it.
     assert "该同志有违规行为" in response.content.decode()
+    assert "必填" not in response.content.decode()
 
 
 def test_a_forged_or_missing_token_stores_nothing(world, notice):
@@ -182,7 +188,18 @@ def test_it_takes_at_most_five_objections_an_hour_from_one_address(world, notice
     assert Objection.objects.count() == 5
     # Another address, or another notice, has its own budget.
     assert send(Client(REMOTE_ADDR="203.0.113.10"), notice).status_code == 200
-    assert Objection.objects.count() == 6
+    other = make_notice(world)
+    assert send(client, other).status_code == 200
+    assert Objection.objects.count() == 7
+
+
+def test_an_objectors_name_and_phone_are_never_logged(world, notice, caplog):
+    caplog.set_level("DEBUG")
+    send(Client(), notice, phone="123")  # refused: logged as a bad request
+    send(Client(), notice)
+    assert Objection.objects.count() == 1
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "王实名" not in logged and "13912345678" not in logged
 
 
 def test_wrong_answers_count_against_the_budget(world, notice, settings):

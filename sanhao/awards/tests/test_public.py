@@ -39,11 +39,21 @@ def test_it_shows_the_notice_without_an_account(world, notice):
     assert "no-store" in Client().get(reverse("notice:detail", args=[notice.pk]))["Cache-Control"]
 
 
+def test_a_notice_across_the_national_day_week_says_its_period_and_that_it_has_ended(world):
+    notice = make_notice(world, starts=dt.date(2025, 9, 28), ends=dt.date(2025, 10, 10))
+    body = page(notice)
+    assert "公示时间：2025年9月28日至2025年10月10日（5个工作日）" in body
+    assert "公示已结束" in body and "公示将于" not in body
+
+
 def test_it_lists_the_published_notices_newest_first(world, notice):
+    newer = make_notice(world)
     response = Client().get(reverse("notice:index"))
     assert response.status_code == 200
     body = response.content.decode()
-    assert notice.title in body and reverse("notice:detail", args=[notice.pk]) in body
+    first = body.index(reverse("notice:detail", args=[newer.pk]))
+    assert first < body.index(reverse("notice:detail", args=[notice.pk]))
+    assert notice.title in body and "公示中" in body
 
 
 def test_it_hides_the_scores_unless_the_office_chose_to_show_them(world, notice):
