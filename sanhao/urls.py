@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("sanhao.panels.urls")),
     path("", include("sanhao.workdays.urls")),
     path("", include("sanhao.awards.urls")),
+    path("", include("sanhao.awards.urls_public")),
     path("", include("sanhao.leaderboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

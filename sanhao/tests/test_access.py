@@ -166,10 +166,16 @@ VIEWS = {
     "awards:incentives": ("get", SCHEME_READERS, {"pk": "campaign"}),
     "awards:add_event": ("post", OFFICE, {"pk": "campaign", "award_pk": "A"}),
     "awards:withdraw_event": ("post", OFFICE, {"pk": "campaign", "career_pk": "A"}),
+    # The public notice's objections: the office handles them (the notice itself is public).
+    "notice:objections": ("get", OFFICE, {"pk": "campaign", "notice_pk": "A"}),
+    "notice:objection": ("get", OFFICE, {"pk": "campaign", "notice_pk": "A", "objection_pk": "A"}),
+    "notice:remove": ("post", OFFICE, {"pk": "campaign", "notice_pk": "A"}),
 }
 # The voters' pages take a code, never an account: anyone may open them (test below).
 PUBLIC = {"ballots:vote", "ballots:vote_session", "ballots:submit", "ballots:receipt"}
-NOT_WALKED = {"accounts:login", "accounts:logout", "set_language"} | PUBLIC
+# The public notice (公示) and its objection form: anyone, with no account (test below).
+NOTICE_PUBLIC = {"notice:index", "notice:detail", "notice:object"}
+NOT_WALKED = {"accounts:login", "accounts:logout", "set_language"} | PUBLIC | NOTICE_PUBLIC
 
 
 @pytest.fixture
@@ -344,6 +350,7 @@ def _panel(world):
 
 def _awards(world):
     """The year's chain from a frozen run to a career event (built once, then reused)."""
+    from sanhao.awards import objections
     from sanhao.awards import services as awards
     from sanhao.awards.models import CareerEvent
     from sanhao.awards.tests.world import evaluated_run
@@ -363,6 +370,11 @@ def _awards(world):
         deliberation, title="公示", issuer="组织部", body="现予公示", how_to_object="来电",
         contact="0523", first_day=dt.date(2025, 9, 28), show_scores=False, actor=world.office,
     )  # fmt: skip
+    objection = objections.submit_objection(notice, item=None, real_name="王实名",
+                                            phone="13912345678", content="反映",
+                                            today=notice.starts)  # fmt: skip
+    objections.start_verifying(objection, note="核实", actor=world.office)
+    objections.conclude(objection, upheld=False, note="不属实", actor=world.office)
     decision = awards.issue_decision(notice, number="测〔2025〕1号", title="决定", issuer="组织部",
                                      body="表彰", issued_on=dt.date(2025, 10, 15),
                                      actor=world.office)  # fmt: skip
@@ -410,14 +422,16 @@ def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
     elif {"session_pk", "version_pk"} & set(spec):
         version = _panel(world)
         values |= {"session_pk": version.session_id, "version_pk": version.pk}
+    # The awards are the district's, not a unit's: the same chain for town A and town B.
     if {"snapshot_pk", "deliberation_pk", "notice_pk", "decision_pk", "award_pk",
-        "career_pk"} & set(spec):  # fmt: skip
+        "career_pk", "objection_pk"} & set(spec):  # fmt: skip
         event = _awards(world)
         decision = event.award.decision
         values |= {"career_pk": event.pk, "award_pk": event.award_id,
                    "decision_pk": decision.pk, "notice_pk": decision.notice_id,
                    "deliberation_pk": decision.notice.deliberation_id,
-                   "snapshot_pk": decision.notice.deliberation.snapshot_id, "fmt": "xlsx"}  # fmt: skip
+                   "snapshot_pk": decision.notice.deliberation.snapshot_id, "fmt": "xlsx",
+                   "objection_pk": decision.notice.objections.first().pk}  # fmt: skip
     return {name: values[name] for name in spec}
 
 
@@ -520,6 +534,7 @@ def test_it_never_shows_another_unit_to_a_liaison_on_any_url(world, transferred)
             "award_pk",
             "career_pk",
             "fmt",
+            "objection_pk",
         }
         assert not unknown, f"teach this test the URL parameter(s) {unknown} of {name}"
         for objects in ("B", transferred):
@@ -568,6 +583,19 @@ def test_the_voters_pages_need_no_account_and_show_no_candidate_without_a_code(w
                 or "no-store" in response["Cache-Control"]
             )
             assert not response.cookies, (name, method, list(response.cookies))
+
+
+@pytest.mark.parametrize("name", sorted(NOTICE_PUBLIC))
+def test_the_public_notice_needs_no_account_and_shows_no_objector(world, name):
+    objection = _awards(world).award.decision.notice.objections.get()
+    kwargs = {} if name == "notice:index" else {"pk": objection.notice_id}
+    response = Client().get(reverse(name, kwargs=kwargs))
+    assert response.status_code == 200, (name, response.status_code)
+    body = response.content.decode()
+    assert "/login/" not in response.get("Location", "")
+    assert objection.notice.title in body
+    assert "王实名" not in body and "13912345678" not in body
+    assert not response.cookies, (name, list(response.cookies))
 
 
 def test_it_refuses_the_admin_to_everyone_but_the_office(world):
