@@ -264,8 +264,12 @@ def _remedies(year: CampaignYear, rows: dict[int, Row], today: dt.date) -> None:
 
 
 def team_dimensions(line_document: dict[str, Any], names: list[str]) -> list[Decimal | None]:
-    """A team line's panel score per dimension (P's dimensions), in the scheme's order."""
-    given = ((line_document.get("breakdown") or {}).get("P") or {}).get("dimensions") or {}
+    """A team line's panel score per dimension (P's dimensions, the judges' mean), in the
+    scheme's order; None for each while no judge has scored."""
+    panel = (line_document.get("breakdown") or {}).get("P") or {}
+    if not panel.get("judges"):  # no sheet yet: the dimensions are no one's scores
+        return [None] * len(names)
+    given = panel.get("dimensions") or {}
     values: list[Decimal | None] = []
     for name in names:
         value = given.get(name)
