@@ -145,10 +145,16 @@ VIEWS = {
     "panels:review": ("get", JUDGES, {"session_pk": "A"}),
     "panels:submit": ("post", JUDGES, {"session_pk": "A"}),
     "panels:correct": ("post", JUDGES, {"session_pk": "A"}),
+    # The leaderboard (擂台) and the year reports; its big screen is PUBLIC_SCREENS below.
+    "leaderboard:board": ("get", SCHEME_READERS, {"pk": "campaign"}),
+    "leaderboard:unit_report": ("get", READERS, {"pk": "campaign", "code": "A", "fmt": "xlsx"}),
+    "leaderboard:district_report": ("get", SCHEME_READERS, {"pk": "campaign", "fmt": "docx"}),
 }
 # The voters' pages take a code, never an account: anyone may open them (test below).
 PUBLIC = {"ballots:vote", "ballots:vote_session", "ballots:submit", "ballots:receipt"}
-NOT_WALKED = {"accounts:login", "accounts:logout", "set_language"} | PUBLIC
+# Screens for a public hall: no account, every unit's name, nobody's personal data.
+PUBLIC_SCREENS = {"leaderboard:screen"}
+NOT_WALKED = {"accounts:login", "accounts:logout", "set_language"} | PUBLIC | PUBLIC_SCREENS
 
 
 @pytest.fixture
@@ -336,6 +342,7 @@ def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
         "number": 1,  # the year's first scheme version
         "section": "guidance",  # a section of the scheme editor
         "event_pk": _event(world, team).pk,
+        "fmt": spec.get("fmt") or "xlsx",  # a report's format
     }
     if "file_pk" in spec:
         values["file_pk"] = _attachment(world, team)
@@ -368,6 +375,14 @@ def _text_of(response) -> str:
     from sanhao.lib.xlsx import Workbook
     from sanhao.lib.xlsx_export import CONTENT_TYPE
 
+    if response.get("Content-Type", "").endswith("wordprocessingml.document"):
+        import io
+
+        from docx import Document
+
+        document = Document(io.BytesIO(response.content))
+        cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+        return " ".join([p.text for p in document.paragraphs] + cells)
     if response.get("Content-Type") == CONTENT_TYPE:
         book = Workbook(response.content)
         return " ".join(
@@ -455,6 +470,7 @@ def test_it_never_shows_another_unit_to_a_liaison_on_any_url(world, transferred)
             "batch_pk",
             "run_pk",
             "version_pk",
+            "fmt",
         }
         assert not unknown, f"teach this test the URL parameter(s) {unknown} of {name}"
         for objects in ("B", transferred):
@@ -503,6 +519,16 @@ def test_the_voters_pages_need_no_account_and_show_no_candidate_without_a_code(w
                 or "no-store" in response["Cache-Control"]
             )
             assert not response.cookies, (name, method, list(response.cookies))
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC_SCREENS))
+def test_the_public_screens_need_no_account_set_no_cookie_and_name_nobody(world, name):
+    response = Client().get(reverse(name, kwargs={"pk": world.campaign.pk}))
+    assert response.status_code == 200 and not response.cookies
+    body = response.content.decode()
+    assert world.a.name in body and "/login/" not in response.get("Location", "")
+    assert not [p.person.name for p in world.posts.values() if p.person.name in body]
+    assert Client().post(reverse(name, kwargs={"pk": world.campaign.pk})).status_code == 405
 
 
 def test_it_refuses_the_admin_to_everyone_but_the_office(world):
