@@ -252,7 +252,8 @@ def _projects(year: CampaignYear, rows: dict[int, Row], today: dt.date) -> list[
 
 def _remedies(year: CampaignYear, rows: dict[int, Row], today: dt.date) -> None:
     remedies = with_status(Remedy.objects.filter(shortfall__spot_check__year=year))
-    for unit_id, status, due_on in remedies.values_list("shortfall__unit_id", "status", "due_on"):
+    found = remedies.values_list("shortfall__unit_id", "status", "due_on")  # type: ignore[misc]
+    for unit_id, status, due_on in found:
         row = rows.get(unit_id)
         if row is None or status == RemedyStatus.DROPPED:
             continue
@@ -375,10 +376,16 @@ def charts(board: Board, *, radar: bool = True) -> dict[str, Any]:
             else _("Four parts of the year's record (%), until the panel has scored"),
             "names": board.radar_names,
             "max": number(board.radar_max, "1"),
-            "series": [{"name": r.unit.name,
-                        "values": [number(v, "0.01") if board.radar_from_panel else number(v)
-                                   for v in r.dimensions]}
-                       for r in rows],  # fmt: skip
+            "series": [
+                {
+                    "name": r.unit.name,
+                    "values": [
+                        number(v, "0.01") if board.radar_from_panel else number(v)
+                        for v in r.dimensions
+                    ],
+                }
+                for r in rows
+            ],
         }
     return data
 

@@ -38,7 +38,6 @@ from sanhao.rankings.selectors import unit_breakdown
 from sanhao.rankings.services import check_scheme, current_scheme
 from sanhao.records.models import ProcessRecord
 from sanhao.records.periods import is_on_time
-from sanhao.targets.reports import percent_text
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BODY_FONT = "仿宋"
@@ -50,7 +49,7 @@ SCORES = ("K", "P", "M", "B", "D", "S")
 class Table:
     title: str
     header: Sequence[str]
-    rows: list[Sequence[Any]]
+    rows: Sequence[Sequence[Any]]
     note: str = ""
 
 
@@ -139,10 +138,10 @@ def _records(board: Board, units: list[Unit], many: bool) -> list[Table]:
 
 
 def _checks(board: Board, units: list[Unit], many: bool) -> Table:
-    current = {}
-    for check in current_spot_checks(board.year):
-        for pk in check.chain:  # type: ignore[attr-defined]
-            current[pk] = check
+    current: dict[int, Any] = {}  # every row of a spot check's chain → the current row
+    for spot in current_spot_checks(board.year):
+        for pk in spot.chain:  # type: ignore[attr-defined]
+            current[pk] = spot
     remedies = (
         with_status(Remedy.objects.filter(shortfall__spot_check__year=board.year,
                                           shortfall__unit__in=units))
@@ -217,15 +216,25 @@ def _scores(board: Board, units: list[Unit], many: bool, *, full: bool) -> list[
                               str(line.k)])  # fmt: skip
             continue
         doc = line.document
-        row = [*_unit_columns(many, unit), categories.get(line.category, line.category),
-               doc.get("name", ""), doc.get("K", "")]
+        row = [
+            *_unit_columns(many, unit),
+            categories.get(line.category, line.category),
+            doc.get("name", ""),
+            doc.get("K", ""),
+        ]
         if full:
             row += [doc.get(x, "") or "" for x in SCORES[1:]]
-            row += [doc.get("rank") or "", doc.get("status_text", ""),
-                    "；".join(str(r) for r in doc.get("reasons") or [])]
+            row += [
+                doc.get("rank") or "",
+                doc.get("status_text", ""),
+                "；".join(str(r) for r in doc.get("reasons") or []),
+            ]
         candidates.append(row)
     note = _("From score run %(n)s of %(when)s (input hash %(hash)s).") % {
-        "n": run.pk, "when": run.created.strftime("%Y-%m-%d %H:%M"), "hash": run.input_hash[:12]}
+        "n": run.pk,
+        "when": run.created.strftime("%Y-%m-%d %H:%M"),
+        "hash": run.input_hash[:12],
+    }
     header = [*head, _("category"), _("candidate"), "K"]
     if full:
         header += ["P", "M", "B", "D", "S", _("rank"), _("status"), _("reasons")]

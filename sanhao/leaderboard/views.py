@@ -54,7 +54,9 @@ def screen(request: HttpRequest, pk: int) -> HttpResponse:
     htmx asks for the live part every minute (a meta refresh without JavaScript)."""
     context = _screen_context(pk)
     template = (
-        "leaderboard/_screen.html" if request.headers.get("HX-Request") else "leaderboard/screen.html"
+        "leaderboard/_screen.html"
+        if request.headers.get("HX-Request")
+        else "leaderboard/screen.html"
     )
     response = render(request, template, context)
     response["Cache-Control"] = "no-store"

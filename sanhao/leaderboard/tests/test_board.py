@@ -81,8 +81,9 @@ def test_it_lists_the_awards_per_unit_after_the_decision(world):
 
 
 def test_the_radar_reads_the_teams_panel_dimensions_when_there_are_some():
-    document = {"breakdown": {"P": {"judges": 6, "dimensions": {"引领力强": "18.875",
-                                                                "凝聚力强": "19.75"}}}}
+    document = {
+        "breakdown": {"P": {"judges": 6, "dimensions": {"引领力强": "18.875", "凝聚力强": "19.75"}}}
+    }
     names = ["引领力强", "凝聚力强", "战斗力强", "公信力强"]
     assert board.team_dimensions(document, names) == [Decimal("18.875"), Decimal("19.75"),
                                                        None, None]  # fmt: skip

@@ -66,7 +66,7 @@
       series.markLine = {
         symbol: "none",
         lineStyle: { type: "dashed" },
-        label: { formatter: p.expected_label + " " + p.expected + "%", fontSize: s, position: "end" },
+        label: { formatter: p.expected_label + " " + p.expected + "%", fontSize: s, position: "start" },
         data: [{ xAxis: number(p.expected) }],
       };
     }
@@ -92,11 +92,12 @@
     const top = (lines(box, r.title, s) + 1.5) * (s + 4);
     option.tooltip.trigger = "axis";
     option.legend = { type: "scroll", bottom: 0, textStyle: { fontSize: s } };
-    option.grid = { left: 8, right: 16, top: top, bottom: s * 3, containLabel: true };
+    option.grid = { left: 8, right: s * 2, top: top, bottom: s * 3, containLabel: true };
     option.xAxis = { type: "category", data: data.months.slice(0, months), boundaryGap: false,
                      axisLabel: { fontSize: s } };
     option.yAxis = { type: "value", inverse: true, min: 1, max: Math.max(1, r.count),
-                     minInterval: 1, axisLabel: { fontSize: s } };
+                     minInterval: 1, interval: r.count <= 15 ? 1 : undefined,
+                     axisLabel: { fontSize: s } };
     option.series = r.series.map(function (line) {
       return { name: line.name, type: "line", data: line.values.slice(0, months), connectNulls: false,
                symbolSize: Math.max(4, s / 2) };
