@@ -331,6 +331,8 @@ def _east_asian(style_or_run: Any, font: str) -> None:
         r_pr.append(fonts)
     for key in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(key), font)
+    for key in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(key), None)  # a theme font would win over the one named
 
 
 def _text(value: Any) -> str:

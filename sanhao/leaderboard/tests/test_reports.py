@@ -75,6 +75,8 @@ def test_a_units_word_report_opens_and_is_set_in_fangsong(world):
     document = Document(io.BytesIO(response.content))
     fonts = document.styles["Normal"].element.rPr.rFonts
     assert fonts.get(qn("w:eastAsia")) == "仿宋"
+    heading = document.styles["Heading 1"].element.rPr.rFonts
+    assert heading.get(qn("w:eastAsia")) == "宋体" and heading.get(qn("w:eastAsiaTheme")) is None
     assert len(document.tables) >= 9
 
 
