@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -59,17 +59,18 @@ MONTHS = range(1, 13)
 HUNDRED = Decimal(100)
 
 
-def number(value: Decimal | None, places: str = "0.1") -> str | None:
+def number(value: Decimal | None, places: str = "0.1", rounding: str = ROUND_HALF_UP) -> str | None:
     """A number for the charts' JSON, as text so that no float rounds it differently
-    from the table: "68.2"; None where there is nothing."""
+    from the table: "68.2" (half up, as a clerk rounds); None where there is nothing."""
     if value is None:
         return None
-    return format(value.quantize(Decimal(places)), "f")
+    return format(value.quantize(Decimal(places), rounding=rounding), "f")
 
 
 def percent_number(share: Decimal | None) -> str | None:
-    """A share as the percentage the table shows without its sign: 0.6824 → "68.2"."""
-    return None if share is None else number(share * HUNDRED)
+    """A share as the percentage the table shows without its sign: 0.6824 → "68.2",
+    rounded as `targets.reports.percent_text` rounds it (the context's half even)."""
+    return None if share is None else number(share * HUNDRED, rounding=ROUND_HALF_EVEN)
 
 
 def _mean(values: list[Decimal]) -> Decimal | None:
@@ -379,10 +380,7 @@ def charts(board: Board, *, radar: bool = True) -> dict[str, Any]:
             "series": [
                 {
                     "name": r.unit.name,
-                    "values": [
-                        number(v, "0.01") if board.radar_from_panel else number(v)
-                        for v in r.dimensions
-                    ],
+                    "values": [_radar_number(board, v) for v in r.dimensions],
                 }
                 for r in rows
             ],
@@ -392,5 +390,11 @@ def charts(board: Board, *, radar: bool = True) -> dict[str, Any]:
 
 def radar_texts(board: Board, row: Row) -> list[str]:
     """The radar's numbers of a row as the table shows them (the JSON's strings)."""
-    places = "0.01" if board.radar_from_panel else "0.1"
-    return [number(v, places) or "—" for v in row.dimensions]
+    return [_radar_number(board, v) or "—" for v in row.dimensions]
+
+
+def _radar_number(board: Board, value: Decimal | None) -> str | None:
+    """A panel score to the cent, half up; a part of the record as a percentage."""
+    if board.radar_from_panel:
+        return number(value, "0.01")
+    return None if value is None else number(value, rounding=ROUND_HALF_EVEN)

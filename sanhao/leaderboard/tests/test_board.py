@@ -106,3 +106,24 @@ def test_it_reads_the_board_in_the_same_number_of_queries_for_2_and_4_units(worl
         project(world, unit)
         shortfall(world, unit)
     assert queries(client, _url(world)) == small
+
+
+def test_after_the_panel_the_radar_shows_each_teams_four_standards(world):
+    from sanhao.rankings.models import ScoreLine
+
+    run = year_record(world)
+    line = ScoreLine.objects.get(run=run, candidate=f"T-{world.a.code}")
+    # What the engine writes once judges have scored the team (sanhao/scoring/report.py).
+    line.document["breakdown"]["P"] = {"judges": 6, "mode": "score", "trimmed": True,
+                                       "dimensions": {"引领力强": "18.875", "凝聚力强": "19.75",
+                                                      "战斗力强": "19.5", "公信力强": "19.125"}}  # fmt: skip
+    line.save(update_fields=["document"])
+    body = world.client_for(world.office).get(_url(world)).content.decode()
+    radar = _json(body, "board-data")["radar"]
+    assert radar["names"] == ["引领力强", "凝聚力强", "战斗力强", "公信力强"]
+    assert radar["max"] == "25" and "评委打分" in radar["title"]
+    assert radar["series"][0]["values"] == ["18.88", "19.75", "19.50", "19.13"]
+    assert radar["series"][1]["values"] == [None] * 4  # B's team has no sheet
+    row = _row(_table(body, "radar-table"), "甲镇")
+    assert all(f"<td>{v}</td>" in row for v in radar["series"][0]["values"])
+    assert "评委平均分" in body

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from django.test import Client
@@ -26,6 +27,16 @@ def test_the_screen_needs_no_login_and_sets_no_cookie(world):
     assert "甲镇" in body and "乙街道" in body and 'id="screen-data"' in body
     assert 'data-theme="dark"' in body and 'hx-trigger="every 60s"' in body
     assert "csrfmiddlewaretoken" not in body
+    found = re.search(
+        r'<script id="screen-data" type="application/json">(.*?)</script>', body, re.S
+    )
+    assert found
+    data = json.loads(found.group(1))
+    assert "radar" not in data  # no panel scores on the public screen
+    table = re.search(r'<table[^>]*id="screen-table".*?</table>', body, re.S)
+    assert table
+    for value in data["pace"]["values"]:
+        assert f"<td>{value}%</td>" in table.group(0)
 
 
 def test_before_the_decision_it_shows_no_person_and_no_individual_score(world):
