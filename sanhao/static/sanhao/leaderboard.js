@@ -92,7 +92,9 @@
     const top = (lines(box, r.title, s) + 1.5) * (s + 4);
     option.tooltip.trigger = "axis";
     option.legend = { type: "scroll", bottom: 0, textStyle: { fontSize: s } };
-    option.grid = { left: 8, right: s * 2, top: top, bottom: s * 3, containLabel: true };
+    // On a wide box each line ends with its unit's name: no need to match colours.
+    const named = (box.clientWidth || 0) >= 700;
+    option.grid = { left: 8, right: named ? s * 7 : s * 2, top: top, bottom: s * 3, containLabel: true };
     option.xAxis = { type: "category", data: data.months.slice(0, months), boundaryGap: false,
                      axisLabel: { fontSize: s } };
     option.yAxis = { type: "value", inverse: true, min: 1, max: Math.max(1, r.count),
@@ -100,7 +102,8 @@
                      axisLabel: { fontSize: s } };
     option.series = r.series.map(function (line) {
       return { name: line.name, type: "line", data: line.values.slice(0, months), connectNulls: false,
-               symbolSize: Math.max(4, s / 2) };
+               symbolSize: Math.max(4, s / 2),
+               endLabel: { show: named, formatter: "{a}", fontSize: Math.round(s * 0.8) } };
     });
     return option;
   }
