@@ -170,12 +170,20 @@ VIEWS = {
     "notice:objections": ("get", OFFICE, {"pk": "campaign", "notice_pk": "A"}),
     "notice:objection": ("get", OFFICE, {"pk": "campaign", "notice_pk": "A", "objection_pk": "A"}),
     "notice:remove": ("post", OFFICE, {"pk": "campaign", "notice_pk": "A"}),
+    # The leaderboard (擂台) and the year reports; its big screen is PUBLIC_SCREENS below.
+    "leaderboard:board": ("get", SCHEME_READERS, {"pk": "campaign"}),
+    "leaderboard:unit_report": ("get", READERS, {"pk": "campaign", "code": "A", "fmt": "xlsx"}),
+    "leaderboard:district_report": ("get", SCHEME_READERS, {"pk": "campaign", "fmt": "docx"}),
 }
 # The voters' pages take a code, never an account: anyone may open them (test below).
 PUBLIC = {"ballots:vote", "ballots:vote_session", "ballots:submit", "ballots:receipt"}
 # The public notice (公示) and its objection form: anyone, with no account (test below).
 NOTICE_PUBLIC = {"notice:index", "notice:detail", "notice:object"}
-NOT_WALKED = {"accounts:login", "accounts:logout", "set_language"} | PUBLIC | NOTICE_PUBLIC
+# Screens for a public hall: no account, every unit's name, nobody's personal data.
+PUBLIC_SCREENS = {"leaderboard:screen"}
+NOT_WALKED = (
+    {"accounts:login", "accounts:logout", "set_language"} | PUBLIC | NOTICE_PUBLIC | PUBLIC_SCREENS
+)
 
 
 @pytest.fixture
@@ -398,6 +406,7 @@ def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
         "number": 1,  # the year's first scheme version
         "section": "guidance",  # a section of the scheme editor
         "event_pk": _event(world, team).pk,
+        "fmt": spec.get("fmt") or "xlsx",  # a report's format
     }
     if "file_pk" in spec:
         values["file_pk"] = _attachment(world, team)
@@ -430,7 +439,7 @@ def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
         values |= {"career_pk": event.pk, "award_pk": event.award_id,
                    "decision_pk": decision.pk, "notice_pk": decision.notice_id,
                    "deliberation_pk": decision.notice.deliberation_id,
-                   "snapshot_pk": decision.notice.deliberation.snapshot_id, "fmt": "xlsx",
+                   "snapshot_pk": decision.notice.deliberation.snapshot_id,
                    "objection_pk": decision.notice.objections.first().pk}  # fmt: skip
     return {name: values[name] for name in spec}
 
@@ -440,6 +449,14 @@ def _text_of(response) -> str:
     from sanhao.lib.xlsx import Workbook
     from sanhao.lib.xlsx_export import CONTENT_TYPE
 
+    if response.get("Content-Type", "").endswith("wordprocessingml.document"):
+        import io
+
+        from docx import Document
+
+        document = Document(io.BytesIO(response.content))
+        cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+        return " ".join([p.text for p in document.paragraphs] + cells)
     if response.get("Content-Type") == CONTENT_TYPE:
         book = Workbook(response.content)
         return " ".join(
@@ -596,6 +613,16 @@ def test_the_public_notice_needs_no_account_and_shows_no_objector(world, name):
     assert objection.notice.title in body
     assert "王实名" not in body and "13912345678" not in body
     assert not response.cookies, (name, list(response.cookies))
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC_SCREENS))
+def test_the_public_screens_need_no_account_set_no_cookie_and_name_nobody(world, name):
+    response = Client().get(reverse(name, kwargs={"pk": world.campaign.pk}))
+    assert response.status_code == 200 and not response.cookies
+    body = response.content.decode()
+    assert world.a.name in body and "/login/" not in response.get("Location", "")
+    assert not [p.person.name for p in world.posts.values() if p.person.name in body]
+    assert Client().post(reverse(name, kwargs={"pk": world.campaign.pk})).status_code == 405
 
 
 def test_it_refuses_the_admin_to_everyone_but_the_office(world):
