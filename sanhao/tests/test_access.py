@@ -145,6 +145,9 @@ VIEWS = {
     "panels:review": ("get", JUDGES, {"session_pk": "A"}),
     "panels:submit": ("post", JUDGES, {"session_pk": "A"}),
     "panels:correct": ("post", JUDGES, {"session_pk": "A"}),
+    # The working-day calendar (sanhao/workdays): the office only.
+    "workdays:index": ("get", OFFICE, {}),
+    "workdays:year": ("get", OFFICE, {"year": "2027"}),
 }
 # The voters' pages take a code, never an account: anyone may open them (test below).
 PUBLIC = {"ballots:vote", "ballots:vote_session", "ballots:submit", "ballots:receipt"}
@@ -336,6 +339,7 @@ def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
         "number": 1,  # the year's first scheme version
         "section": "guidance",  # a section of the scheme editor
         "event_pk": _event(world, team).pk,
+        "year": 2027,  # a year of the working-day calendar
     }
     if "file_pk" in spec:
         values["file_pk"] = _attachment(world, team)
@@ -455,6 +459,7 @@ def test_it_never_shows_another_unit_to_a_liaison_on_any_url(world, transferred)
             "batch_pk",
             "run_pk",
             "version_pk",
+            "year",
         }
         assert not unknown, f"teach this test the URL parameter(s) {unknown} of {name}"
         for objects in ("B", transferred):
