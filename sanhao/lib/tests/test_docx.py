@@ -7,6 +7,7 @@ import io
 import shutil
 import subprocess
 import zipfile
+from typing import Any
 
 import pytest
 from docx import Document
@@ -30,7 +31,7 @@ ISSUER = "中共泰州市姜堰区委组织部"
 
 
 def _document(**changes) -> bytes:
-    given = dict(
+    given: dict[str, Any] = dict(
         issuer=ISSUER,
         number="姜组发〔2026〕12号",
         title="关于2026年度“三好”评选结果的公示",
