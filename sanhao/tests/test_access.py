@@ -174,6 +174,9 @@ VIEWS = {
     "leaderboard:board": ("get", SCHEME_READERS, {"pk": "campaign"}),
     "leaderboard:unit_report": ("get", READERS, {"pk": "campaign", "code": "A", "fmt": "xlsx"}),
     "leaderboard:district_report": ("get", SCHEME_READERS, {"pk": "campaign", "fmt": "docx"}),
+    # The working-day calendar (sanhao/workdays): the office only.
+    "workdays:index": ("get", OFFICE, {}),
+    "workdays:year": ("get", OFFICE, {"year": "2027"}),
 }
 # The voters' pages take a code, never an account: anyone may open them (test below).
 PUBLIC = {"ballots:vote", "ballots:vote_session", "ballots:submit", "ballots:receipt"}
@@ -407,6 +410,7 @@ def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
         "section": "guidance",  # a section of the scheme editor
         "event_pk": _event(world, team).pk,
         "fmt": spec.get("fmt") or "xlsx",  # a report's format
+        "year": 2027,  # a year of the working-day calendar
     }
     if "file_pk" in spec:
         values["file_pk"] = _attachment(world, team)
@@ -552,6 +556,7 @@ def test_it_never_shows_another_unit_to_a_liaison_on_any_url(world, transferred)
             "career_pk",
             "fmt",
             "objection_pk",
+            "year",
         }
         assert not unknown, f"teach this test the URL parameter(s) {unknown} of {name}"
         for objects in ("B", transferred):
