@@ -254,22 +254,22 @@ def _compare(me: dict[str, Any], other: dict[str, Any], above: bool, order: list
               "gap": f"{abs(gap):.2f}"}  # fmt: skip
     if gap:
         if above:
-            return _("%(gap)s below %(name)s (place %(rank)s, S %(s)s)") % values
-        return _("%(gap)s above %(name)s (place %(rank)s, S %(s)s)") % values
+            return _("S is %(gap)s below that of %(name)s (place %(rank)s, S %(s)s).") % values
+        return _("S is %(gap)s above that of %(name)s (place %(rank)s, S %(s)s).") % values
     key = _decided_by(me, other, order)
     if key is None:
-        return _("equal with %(name)s in S and every tie-break: tied (并列)") % values
+        return _("Equal with %(name)s in S and in every tie-break: they share the place (并列).") % values
     values["key"] = _tie_names()[key]
     values["mine"] = me[TIE_KEYS[key]]
     values["theirs"] = other[TIE_KEYS[key]]
     if above:
         return _(
-            "equal in S with %(name)s (place %(rank)s), placed after them by %(key)s "
-            "(%(mine)s against %(theirs)s)"
+            "Equal in S with %(name)s (place %(rank)s); placed after them by %(key)s "
+            "(%(mine)s against %(theirs)s)."
         ) % values
     return _(
-        "equal in S with %(name)s (place %(rank)s), placed before them by %(key)s "
-        "(%(mine)s against %(theirs)s)"
+        "Equal in S with %(name)s (place %(rank)s); placed before them by %(key)s "
+        "(%(mine)s against %(theirs)s)."
     ) % values
 
 
