@@ -134,9 +134,9 @@ class WhatIfForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        weights = [data.get(f"weight_{c}") for c in "KPM"]
-        if all(w is not None for w in weights) and sum(weights) != 1:  # type: ignore[arg-type]
-            total = format(sum(weights).normalize(), "f")  # type: ignore[union-attr, arg-type]
+        weights: list[Decimal] = [w for c in "KPM" if (w := data.get(f"weight_{c}")) is not None]
+        if len(weights) == 3 and sum(weights, Decimal(0)) != 1:
+            total = format(sum(weights, Decimal(0)).normalize(), "f")
             for c in "KPM":
                 self.add_error(f"weight_{c}", _("The three weights must add up to exactly 1; "
                                                 "now they add up to %(total)s.") % {"total": total})  # fmt: skip

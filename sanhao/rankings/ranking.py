@@ -59,9 +59,7 @@ def documents(run: ScoreRun) -> Documents:
 
 
 def unit_names(run: ScoreRun) -> dict[str, str]:
-    return dict(
-        Unit.objects.filter(district_id=run.year.district_id).values_list("code", "name")
-    )
+    return dict(Unit.objects.filter(district_id=run.year.district_id).values_list("code", "name"))
 
 
 @dataclass
@@ -107,24 +105,24 @@ def rows_of(part: dict[str, Any], names: dict[str, str]) -> list[Row]:
 
 def _agreement_words(w: float) -> str:
     if w >= 0.7:
-        return _("the judges largely agree on the order of the candidates")
+        return _("The judges largely agree on the order of the candidates.")
     if w >= 0.5:
-        return _("the judges agree fairly well on the order of the candidates")
+        return _("The judges agree fairly well on the order of the candidates.")
     if w >= 0.3:
-        return _("the judges agree only moderately on the order of the candidates")
-    return _("the judges disagree a good deal on the order of the candidates")
+        return _("The judges agree only moderately on the order of the candidates.")
+    return _("The judges disagree a good deal on the order of the candidates.")
 
 
 def _alpha_words(alpha: float) -> str:
     if alpha >= 0.8:
-        return _("the voters grade each candidate very much alike")
+        return _("The voters grade each candidate very much alike.")
     if alpha >= 0.667:
-        return _("the voters grade each candidate fairly alike")
+        return _("The voters grade each candidate fairly alike.")
     if alpha >= 0.4:
-        return _("the voters' grades of a candidate agree only in part")
+        return _("The voters' grades of a candidate agree only in part.")
     return _(
-        "the voters' grades of a candidate differ about as much as grades given at random "
-        "would: the grades tell the candidates apart little"
+        "The voters' grades of a candidate differ about as much as grades given at random "
+        "would: the grades tell the candidates apart little."
     )
 
 
@@ -144,7 +142,9 @@ def judge_flag_words() -> dict[str, str]:
     }
 
 
-def explained(stats: dict[str, Any] | None, category: str, rows: list[Row]) -> dict[str, Any] | None:
+def explained(
+    stats: dict[str, Any] | None, category: str, rows: list[Row]
+) -> dict[str, Any] | None:
     """The category's statistics as the page explains them; fills each row's interval and
     inclusion shares. None when the run has none (a run stored before they were kept)."""
     if stats is None:
@@ -176,7 +176,10 @@ def explained(stats: dict[str, Any] | None, category: str, rows: list[Row]) -> d
         out["ballot"] = {"alpha": f"{alpha:.3f}", "words": _alpha_words(alpha)}
     sensitivity = part["weight_sensitivity"]
     if sensitivity:
-        last, first = by_id.get(sensitivity["last_awarded"]), by_id.get(sensitivity["first_left_out"])
+        last, first = (
+            by_id.get(sensitivity["last_awarded"]),
+            by_id.get(sensitivity["first_left_out"]),
+        )
         swap = sensitivity["swap"]
         out["sensitivity"] = {
             "last": last.name if last else sensitivity["last_awarded"],
@@ -258,19 +261,28 @@ def _compare(me: dict[str, Any], other: dict[str, Any], above: bool, order: list
         return _("S is %(gap)s above that of %(name)s (place %(rank)s, S %(s)s).") % values
     key = _decided_by(me, other, order)
     if key is None:
-        return _("Equal with %(name)s in S and in every tie-break: they share the place (并列).") % values
+        return (
+            _("Equal with %(name)s in S and in every tie-break: they share the place (并列).")
+            % values
+        )
     values["key"] = _tie_names()[key]
     values["mine"] = me[TIE_KEYS[key]]
     values["theirs"] = other[TIE_KEYS[key]]
     if above:
-        return _(
-            "Equal in S with %(name)s (place %(rank)s); placed after them by %(key)s "
+        return (
+            _(
+                "Equal in S with %(name)s (place %(rank)s); placed after them by %(key)s "
+                "(%(mine)s against %(theirs)s)."
+            )
+            % values
+        )
+    return (
+        _(
+            "Equal in S with %(name)s (place %(rank)s); placed before them by %(key)s "
             "(%(mine)s against %(theirs)s)."
-        ) % values
-    return _(
-        "Equal in S with %(name)s (place %(rank)s); placed before them by %(key)s "
-        "(%(mine)s against %(theirs)s)."
-    ) % values
+        )
+        % values
+    )
 
 
 @dataclass
@@ -332,8 +344,8 @@ def candidate(run: ScoreRun, category: str, candidate_id: str) -> dict[str, Any]
                   if gid in ballot["groups"])
     ]  # fmt: skip
     dimensions = panel.get("dimensions", {})
-    stats = docs.statistics and docs.statistics["categories"].get(category)
-    boot = stats and stats["bootstrap"].get(candidate_id)
+    stats: dict[str, Any] = (docs.statistics or {}).get("categories", {}).get(category) or {}
+    boot = stats.get("bootstrap", {}).get(candidate_id)
     names = unit_names(run)
     return {
         "me": me,

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('rankings', '0002_score_runs'),
+        ("rankings", "0002_score_runs"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='scorerun',
-            name='statistics',
-            field=models.TextField(blank=True, default='', verbose_name='statistics'),
+            model_name="scorerun",
+            name="statistics",
+            field=models.TextField(blank=True, default="", verbose_name="statistics"),
         ),
     ]

@@ -93,7 +93,7 @@ def test_the_statistics_are_stored_and_explained_in_words(world, run):
     body = text(page(world))
     assert "这个排名有多可靠？" in body
     assert "肯德尔和谐系数 W = <strong>1.000</strong>（3 位评委给全部 2 个对象打了分）" in body
-    assert "评委对排序的意见高度一致" in body
+    assert "评委对排序的意见高度一致。" in body
     assert "克里彭多夫 α 系数 = <strong>0.125</strong>" in body
     assert "在 100 次重抽中有 93 次位于名额内" in body  # the explanation of the shares
     assert "第 1 名" in body and "100%" in body
@@ -173,13 +173,17 @@ def test_the_whatif_moves_someone_across_the_quota_line_and_saves_nothing(world,
     body = text(response)
     assert response.status_code == 200 and "<html" not in body  # the panel only
     assert "进入名额： 乙街道班子" in body or "进入名额：乙街道班子" in body
-    assert "移出名额：" in body and body.index("移出名额：") < body.index("甲镇班子", body.index("移出名额："))
+    assert "移出名额：" in body and body.index("移出名额：") < body.index(
+        "甲镇班子", body.index("移出名额：")
+    )
     assert '<span class="moved-in">进入名额</span>' in body
     assert "模拟时不重新计算统计数据" in body
     assert (ScoreRun.objects.count(), AuditEntry.objects.count()) == before
     # without JavaScript: the whole page, the official ranking beside the what-if
     body = text(whatif(world, WHATIF, htmx=False))
-    assert "<html" in body and "这个排名有多可靠？" in body and "新规则下的排名与正式排名对照" in body
+    assert (
+        "<html" in body and "这个排名有多可靠？" in body and "新规则下的排名与正式排名对照" in body
+    )
 
 
 def test_the_whatif_with_the_schemes_rules_moves_no_one(world, run):
