@@ -399,6 +399,24 @@ def whatif(run: ScoreRun, category: str, changes: dict[str, Any]) -> dict[str, A
     return part
 
 
+def place_problems(problems: list[Problem], category: str) -> tuple[dict[str, list[str]],
+                                                                    list[Problem]]:  # fmt: skip
+    """The engine's problems by the what-if's field they concern, and the others."""
+    where = f"scheme.categories.{category}."
+    fields = {"weights": "weight_K", "weights.K": "weight_K", "weights.P": "weight_P",
+              "weights.M": "weight_M", "quota": "quota", "threshold": "threshold",
+              "unit_cap": "unit_cap"}  # fmt: skip
+    placed: dict[str, list[str]] = {}
+    others = []
+    for problem in problems:
+        name = fields.get(problem.location.removeprefix(where))
+        if problem.location.startswith(where) and name is not None:
+            placed.setdefault(name, []).append(problem.message)
+        else:
+            others.append(problem)
+    return placed, others
+
+
 def compare(official: list[Row], part: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
     """The what-if's rows, each with its official place and what changed."""
     before = {row.id: row for row in official}

@@ -411,7 +411,9 @@ def whatif(request: AuthenticatedRequest, pk: int, category: str) -> HttpRespons
         try:
             part = ranking.whatif(run, category, changes)
         except ranking.WhatIfProblems as error:
-            problems = error.problems
+            placed, problems = ranking.place_problems(error.problems, category)
+            for name, found in placed.items():
+                form.add_error(name if name in form.fields else None, found)
         else:
             context["whatif"] = ranking.compare(context["rows"], part, ranking.unit_names(run))
     context |= {"whatif_form": form, "whatif_problems": problems}

@@ -201,7 +201,13 @@ def test_the_whatif_says_what_is_wrong_with_each_field(world, run):
     assert "请填写 0 到 1 之间的数，例如 0.4" in body
     body = text(whatif(world, {"weight_K": "0.7", "weight_P": "0.15", "weight_M": "0.15",
                                "quota": "1", "threshold": "99999999"}))  # fmt: skip
-    assert "计分引擎不接受这些规则" in body and "scheme.categories.team.threshold" in body
+    assert "应不大于 10000，现为 99999999" in body  # the engine's words, beside the field
+    assert "计分引擎不接受这些规则" not in body  # nothing left without a field
+    thirds = {"weight_K": "0.3333333", "weight_P": "0.3333333", "weight_M": "0.3333334"}
+    response = whatif(world, {**WHATIF, **thirds})  # adds up to 1, but too many places
+    assert response.status_code == 200 and "新规则下的排名与正式排名对照" not in text(response)
+    assert text(response).count("小数位数不能超过 6 位") == 3  # the engine's, beside each weight
+
 
 
 def test_the_whatif_takes_the_deputies_unit_cap(world, run):
