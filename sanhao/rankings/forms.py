@@ -87,6 +87,12 @@ class WhatIfForm(forms.Form):
     unit_cap = forms.CharField(label=_("most awards per unit"), max_length=20, required=False,
                                help_text=_("0: no cap."))  # fmt: skip
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The labels wrap their inputs: no ids, which htmx would settle (copying the old
+        # elements' style attributes, which the CSP refuses) when the panel is swapped.
+        kwargs.setdefault("auto_id", False)
+        super().__init__(*args, **kwargs)
+
     def _weight(self, name: str) -> Decimal:
         text = _number_text(self.cleaned_data[name])
         try:

@@ -209,7 +209,6 @@ def test_the_whatif_says_what_is_wrong_with_each_field(world, run):
     assert text(response).count("小数位数不能超过 6 位") == 3  # the engine's, beside each weight
 
 
-
 def test_the_whatif_takes_the_deputies_unit_cap(world, run):
     response = whatif(world, {**WHATIF, "quota": "3", "unit_cap": "1"}, category="deputy")
     assert response.status_code == 200 and "新规则下的排名与正式排名对照" in text(response)
