@@ -235,3 +235,20 @@ def test_the_pages_read_in_the_same_number_of_queries_for_4_and_24_units(world):
     small = count()
     grow(world, 24, 3)
     assert count() == small
+
+
+def test_flagged_judges_and_identical_ballots_are_named_in_words(world, run, monkeypatch):
+    stats = json.loads(run.statistics)
+    flags = stats["categories"]["team"]["judge_flags"]
+    flags[0]["flags"] = ["lenient", "own_unit_bias"]
+    stats["duplicate_ballots"] = [{"session": "ballot-7", "size": 4, "ballots": [],
+                                   "expected_identical_pairs": 0.0123,
+                                   "observed_identical_pairs": 6}]  # fmt: skip
+    monkeypatch.setattr(ranking, "documents", lambda r: ranking.Documents(
+        json.loads(r.result), stats))  # fmt: skip
+    body = text(page(world))
+    assert f"评委 {flags[0]['judge']}：偏宽、偏向本镇街的对象。" in body
+    assert (
+        "测评场次 ballot-7：有 4 张选票完全相同（相同的票对有 6 对，随机情况下约为 0.012 对）"
+        in body
+    )
