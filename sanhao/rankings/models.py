@@ -77,6 +77,9 @@ class ScoreRun(AppendOnlyModel):
     input_hash = models.CharField(max_length=64, verbose_name=_("input hash"))
     facts = models.TextField(verbose_name=_("facts document"))
     result = models.TextField(verbose_name=_("result document"))
+    # The statistics beside the ranking (docs/scoring.md, seeded): empty for a run
+    # stored before they were kept with it.
+    statistics = models.TextField(blank=True, default="", verbose_name=_("statistics"))
     created = models.DateTimeField(verbose_name=_("time"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,

@@ -23,6 +23,10 @@ from sanhao.rankings.models import ScoreLine, ScoreRun
 from sanhao.rankings.services import SchemeProblems, check_scheme, current_scheme
 from sanhao.scoring import InvalidInput, loads_scheme, score
 from sanhao.scoring.report import to_document, to_json
+from sanhao.scoring.results import Result
+from sanhao.scoring.stats import statistics
+
+STATS_SEED = 2026  # docs/scoring.md: the statistics are seeded, so a run's are reproducible
 
 
 @transaction.atomic
@@ -47,6 +51,7 @@ def compute_scores(year: CampaignYear, *, actor: Any, today: dt.date | None = No
         input_hash=result.input_hash,
         facts=to_json(facts),
         result=to_json(document),
+        statistics=to_json(statistics_document(result)),
         created=timezone.now(),
         created_by=actor,
     )
@@ -68,6 +73,19 @@ def compute_scores(year: CampaignYear, *, actor: Any, today: dt.date | None = No
               "engine_version": run.engine_version},
     )  # fmt: skip
     return run
+
+
+def statistics_document(result: Result) -> dict[str, Any]:
+    """The statistics beside the ranking (docs/scoring.md), seeded: the same result gives
+    the same numbers, so `to_json` of this gives the same bytes."""
+    return statistics(result, seed=STATS_SEED)
+
+
+def recompute_statistics(run: ScoreRun) -> str:
+    """The statistics document that the run's stored facts and scheme give today (the
+    bytes `compute_scores` stored in `run.statistics`)."""
+    scheme = loads_scheme(run.scheme_version.source)
+    return to_json(statistics_document(score(scheme, json.loads(run.facts))))
 
 
 def latest_run(year: CampaignYear) -> ScoreRun | None:

@@ -10,6 +10,13 @@ urlpatterns = [
     path("years/<int:pk>/scheme/download/", views.download, name="scheme_download"),
     path("years/<int:pk>/scores/", views.scores, name="scores"),
     path("years/<int:pk>/scores/compute/", views.recompute, name="compute"),
+    path("years/<int:pk>/ranking/<slug:category>/", views.ranking_page, name="ranking"),
+    path("years/<int:pk>/ranking/<slug:category>/whatif/", views.whatif, name="whatif"),
+    path(
+        "years/<int:pk>/ranking/<slug:category>/<str:candidate>/",
+        views.candidate,
+        name="candidate",
+    ),
     path(
         "years/<int:pk>/scheme/v<int:number>/download/",
         views.download_version,

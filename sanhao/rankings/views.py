@@ -17,8 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sanhao.accounts.http import AuthenticatedRequest
 from sanhao.lib.errors import DomainError
 from sanhao.orgs.models import Unit
-from sanhao.rankings import access, editor, runs, selectors, services
-from sanhao.rankings.forms import MAX_SCHEME_KB, SchemeForm
+from sanhao.rankings import access, editor, ranking, runs, selectors, services
+from sanhao.rankings.forms import MAX_SCHEME_KB, SchemeForm, WhatIfForm
 from sanhao.rankings.models import SchemeVersion, ScoreLine
 from sanhao.scoring import Problem, Scheme
 from sanhao.scoring.writer import dumps_scheme
@@ -330,4 +330,93 @@ def recompute(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             _("Scores computed (run %(n)s, input hash %(hash)s).")
             % {"n": run.pk, "hash": run.input_hash[:12]},
         )
+    category = request.POST.get("category", "")
+    if category in ranking.CATEGORIES:
+        return redirect("rankings:ranking", pk=year.pk, category=category)
     return redirect("rankings:scores", pk=year.pk)
+
+
+def _whatif_initial(run: Any, category: str) -> dict[str, str]:
+    spec = tomllib.loads(run.scheme_version.source)["categories"][category]
+    weights = spec.get("weights", {})
+    return {
+        **{f"weight_{c}": editor.shown(weights.get(c, "")) for c in "KPM"},
+        "quota": editor.shown(spec.get("quota", "")),
+        "threshold": editor.shown(spec.get("threshold", "")),
+        "unit_cap": editor.shown(spec.get("unit_cap", 0)),
+    }
+
+
+def _ranking_context(request: AuthenticatedRequest, year: Any, category: str) -> dict[str, Any]:
+    run = runs.latest_run(year)
+    context: dict[str, Any] = {
+        "year": year,
+        "run": run,
+        "category": category,
+        "category_name": ranking.category_names()[category],
+        "categories": ranking.category_names().items(),
+        "is_office": request.user.is_office,
+    }
+    if run is not None:
+        context |= ranking.ranking(run, category)
+        if request.user.is_office:
+            context["whatif_form"] = WhatIfForm(initial=_whatif_initial(run, category))
+    return context
+
+
+@login_required
+def ranking_page(request: AuthenticatedRequest, pk: int, category: str) -> HttpResponse:
+    """One category of the newest run: the table with its quota line, the statistics."""
+    year = access.get_year_for_scores_reader(request.user, pk)
+    ranking.check_category(category)
+    return render(request, "rankings/ranking.html", _ranking_context(request, year, category))
+
+
+@login_required
+def candidate(request: AuthenticatedRequest, pk: int, category: str, candidate: str
+              ) -> HttpResponse:  # fmt: skip
+    """Why a candidate stands where they do: S and each of its parts, with the numbers."""
+    year = access.get_year_for_scores_reader(request.user, pk)
+    ranking.check_category(category)
+    run = runs.latest_run(year)
+    if run is None:
+        raise Http404
+    return render(
+        request,
+        "rankings/candidate.html",
+        {"year": year, "run": run, "category": category,
+         "category_name": ranking.category_names()[category],
+         **ranking.candidate(run, category, candidate)},
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def whatif(request: AuthenticatedRequest, pk: int, category: str) -> HttpResponse:
+    """The newest run's facts scored with the rules of the form, beside the official
+    ranking; nothing is stored. With htmx, the panel only; without, the whole page."""
+    year = access.get_year_for_scheme_office(request.user, pk)
+    ranking.check_category(category)
+    context = _ranking_context(request, year, category)
+    run = context["run"]
+    if run is None:
+        messages.error(request, _("No scores have been computed for this year yet."))
+        return redirect("rankings:ranking", pk=year.pk, category=category)
+    form = WhatIfForm(request.POST)
+    problems: list[Problem] = []
+    if form.is_valid():
+        changes = dict(form.cleaned_data)
+        if category != "deputy":
+            changes["unit_cap"] = None
+        try:
+            part = ranking.whatif(run, category, changes)
+        except ranking.WhatIfProblems as error:
+            placed, problems = ranking.place_problems(error.problems, category)
+            for name, found in placed.items():
+                form.add_error(name if name in form.fields else None, found)
+        else:
+            context["whatif"] = ranking.compare(context["rows"], part, ranking.unit_names(run))
+    context |= {"whatif_form": form, "whatif_problems": problems}
+    if request.headers.get("HX-Request"):
+        return render(request, "rankings/_whatif.html", context)
+    return render(request, "rankings/ranking.html", context)

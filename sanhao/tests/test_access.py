@@ -42,6 +42,13 @@ VIEWS = {
     "rankings:scheme_section": ("get", OFFICE, {"pk": "campaign", "section": "guidance"}),
     "rankings:scores": ("get", SCHEME_READERS, {"pk": "campaign"}),
     "rankings:compute": ("post", OFFICE, {"pk": "campaign"}),
+    "rankings:ranking": ("get", SCHEME_READERS, {"pk": "campaign", "category": "team"}),
+    "rankings:candidate": (
+        "get",
+        SCHEME_READERS,
+        {"pk": "campaign", "category": "team", "candidate": "A"},
+    ),
+    "rankings:whatif": ("post", OFFICE, {"pk": "campaign", "category": "team"}),
     "events:list": ("get", READERS, {"pk": "campaign"}),
     "events:withdraw": ("post", OFFICE, {"pk": "campaign", "event_pk": "A"}),
     "targets:unit_figures": ("get", READERS, {"pk": "campaign", "code": "A"}),
@@ -394,6 +401,18 @@ def _awards(world):
                                       new_post="", note="", actor=world.office)  # fmt: skip
 
 
+def _scored_team(world, unit) -> str:
+    """The id of the unit's team in the year's score run, computed once."""
+    from sanhao.rankings.models import ScoreRun
+    from sanhao.rankings.runs import compute_scores
+    from sanhao.rankings.tests.test_runs import TODAY, fill
+
+    if not ScoreRun.objects.filter(year=world.campaign).exists():
+        fill(world)
+        compute_scores(world.campaign, actor=world.office, today=TODAY)
+    return f"T-{unit.code}"
+
+
 def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
     """URL parameters from town A's or B's objects, or from one post and its unit."""
     if isinstance(unit, Post):
@@ -412,6 +431,10 @@ def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
         "fmt": spec.get("fmt") or "xlsx",  # a report's format
         "year": 2027,  # a year of the working-day calendar
     }
+    if "category" in spec:
+        values["category"] = "team"
+    if "candidate" in spec:
+        values["candidate"] = _scored_team(world, team)
     if "file_pk" in spec:
         values["file_pk"] = _attachment(world, team)
     if "pledge_pk" in spec:
@@ -557,6 +580,8 @@ def test_it_never_shows_another_unit_to_a_liaison_on_any_url(world, transferred)
             "fmt",
             "objection_pk",
             "year",
+            "category",
+            "candidate",
         }
         assert not unknown, f"teach this test the URL parameter(s) {unknown} of {name}"
         for objects in ("B", transferred):

@@ -8,7 +8,6 @@ leaderboard shows the awards. Screenshots go to artifacts/screenshots/awards-*.p
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 
 import pytest
@@ -25,7 +24,9 @@ NUMERALS = "零一二三四五六七八九十"
 
 def _answer(question: str) -> str:
     """The check question's answer, as a person would work it out."""
-    match = re.search(r"([零一二三四五六七八九十])\s*([加减])\s*([零一二三四五六七八九十])", question)
+    match = re.search(
+        r"([零一二三四五六七八九十])\s*([加减])\s*([零一二三四五六七八九十])", question
+    )
     assert match, question
     a, b = NUMERALS.index(match[1]), NUMERALS.index(match[3])
     return str(a + b if match[2] == "加" else a - b)
@@ -40,7 +41,9 @@ def test_the_office_goes_from_the_ranking_to_the_decision(browser, demo_site, mo
     from openpyxl import load_workbook
     from playwright.sync_api import expect
 
+    from sanhao.audit.models import AuditEntry
     from sanhao.awards.models import Award, CareerEvent, Notice, Objection, Step
+    from sanhao.rankings.models import ScoreRun
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     errors: list[str] = []
@@ -56,8 +59,26 @@ def test_the_office_goes_from_the_ranking_to_the_decision(browser, demo_site, mo
     page.get_by_role("button", name="立即重新计分").click()
     expect(page.get_by_text("已完成计分")).to_be_visible()
 
-    # The ranking, a candidate's breakdown, a what-if: filled in with the ranking's pages.
-    RANKING_STEPS(page, demo_site, expect)
+    # The ranking with its statistics, a what-if that saves nothing, a candidate's breakdown.
+    page.get_by_role("link", name="好班子").first.click()
+    expect(page.get_by_role("heading", name="这个排名有多可靠？")).to_be_visible()
+    expect(page.locator("tr.quota-line")).to_have_count(1)
+    _shot(page, "ranking-teams")
+    before = (ScoreRun.objects.count(), AuditEntry.objects.count())
+    page.get_by_label("K 的权重").fill("0.3")
+    page.get_by_label("P 的权重").fill("0.35")
+    page.get_by_label("M 的权重").fill("0.35")
+    page.get_by_role("button", name="查看新规则下的排名").click()
+    expect(page.locator("table.whatif-result")).to_be_visible()
+    page.locator("#whatif").screenshot(path=SCREENSHOTS / "awards-ranking-whatif.png")
+    page.get_by_label("K 的权重").fill("0.5")  # the weights no longer add up to 1
+    page.get_by_role("button", name="查看新规则下的排名").click()
+    expect(page.locator("#whatif .errorlist").first).to_contain_text("三项权重之和应恰好为 1")
+    assert (ScoreRun.objects.count(), AuditEntry.objects.count()) == before
+    page.locator("table.ranking a").nth(1).click()
+    expect(page.get_by_role("heading", name="为什么是这个名次")).to_be_visible()
+    expect(page.locator("#s code")).to_contain_text("0.4×")
+    _shot(page, "ranking-candidate")
 
     # Freeze.
     page.goto(f"{demo_site}/")
@@ -117,7 +138,9 @@ def test_the_office_goes_from_the_ranking_to_the_decision(browser, demo_site, mo
     assert not objection.anonymous
 
     # The office verifies it and finds it not upheld.
-    page.goto(f"{demo_site}/years/{notice.deliberation.snapshot.year_id}/awards/notices/{notice.pk}/")
+    page.goto(
+        f"{demo_site}/years/{notice.deliberation.snapshot.year_id}/awards/notices/{notice.pk}/"
+    )
     page.get_by_role("link", name="办理异议").click()
     page.locator("table a").first.click()
     page.get_by_label("备注").fill("已约谈镇街，调阅台账")
@@ -130,7 +153,9 @@ def test_the_office_goes_from_the_ranking_to_the_decision(browser, demo_site, mo
     # Five working days later: the decision, its documents, an incentive.
     after = notice.ends + dt.timedelta(days=1)
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: after)
-    page.goto(f"{demo_site}/years/{notice.deliberation.snapshot.year_id}/awards/notices/{notice.pk}/")
+    page.goto(
+        f"{demo_site}/years/{notice.deliberation.snapshot.year_id}/awards/notices/{notice.pk}/"
+    )
     page.locator("a", has_text="印发表彰决定").first.click()
     page.get_by_label("发文字号").fill("姜组发〔2026〕12号")
     page.get_by_role("button", name="印发决定").click()
@@ -142,7 +167,7 @@ def test_the_office_goes_from_the_ranking_to_the_decision(browser, demo_site, mo
     assert "姜组发〔2026〕12号" in text
     with page.expect_download() as got:
         page.get_by_role("link", name="表彰名单（Excel .xlsx）").click()
-    book = load_workbook(io.BytesIO(open(got.value.path(), "rb").read()))
+    book = load_workbook(got.value.path())
     cells = [str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row]
     awarded = list(Award.objects.order_by("order"))
     assert len(awarded) == 4 + 4 + 18
@@ -168,7 +193,3 @@ def test_the_office_goes_from_the_ranking_to_the_decision(browser, demo_site, mo
     _shot(page, "leaderboard")
     context.close()
     assert not errors, errors
-
-
-def RANKING_STEPS(page, site, expect):  # noqa: N802 - replaced when the ranking lands
-    pass
