@@ -8,6 +8,7 @@ leaderboard shows the awards. Screenshots go to artifacts/screenshots/awards-*.p
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 
 import pytest
@@ -60,6 +61,7 @@ def test_the_office_goes_from_the_ranking_to_the_decision(browser, demo_site, mo
     expect(page.get_by_text("已完成计分")).to_be_visible()
 
     # The ranking with its statistics, a what-if that saves nothing, a candidate's breakdown.
+    _shot(page, "scores")
     page.get_by_role("link", name="好班子").first.click()
     expect(page.get_by_role("heading", name="这个排名有多可靠？")).to_be_visible()
     expect(page.locator("tr.quota-line")).to_have_count(1)
@@ -167,7 +169,7 @@ def test_the_office_goes_from_the_ranking_to_the_decision(browser, demo_site, mo
     assert "姜组发〔2026〕12号" in text
     with page.expect_download() as got:
         page.get_by_role("link", name="表彰名单（Excel .xlsx）").click()
-    book = load_workbook(got.value.path())
+    book = load_workbook(io.BytesIO(got.value.path().read_bytes()))
     cells = [str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row]
     awarded = list(Award.objects.order_by("order"))
     assert len(awarded) == 4 + 4 + 18
