@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
@@ -27,7 +28,7 @@ def year_for_office(user: Any, pk: int) -> CampaignYear:
 def _of_year(queryset: models.QuerySet[_M], pk: int, **year: Any) -> _M:
     try:
         return queryset.get(pk=pk, **year)
-    except queryset.model.DoesNotExist:
+    except ObjectDoesNotExist:
         raise Http404 from None
 
 

@@ -17,7 +17,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from sanhao.awards.models import CATEGORY_ORDER, Action, Category, Decision, Item, Notice
+from sanhao.awards.models import CATEGORY_ORDER, Category, Decision, Notice
+from sanhao.awards.services import nominees
 from sanhao.lib import xlsx_export
 from sanhao.lib.docx import Section, chinese_date, official_document
 
@@ -49,17 +50,6 @@ def _hash_note(snapshot_hash: str) -> str:
     return _("This list comes from the frozen snapshot whose hash is %(hash)s.") % {
         "hash": snapshot_hash
     }
-
-
-def notice_items(notice: Notice) -> list[Item]:
-    """The nominees of the notice, in the deliberation's order: the agreed and the added,
-    less those the office removed during the notice."""
-    return list(
-        notice.deliberation.items.exclude(action=Action.REMOVE)
-        .filter(removal__isnull=True)
-        .select_related("unit")
-        .order_by("order", "pk")
-    )
 
 
 def _by_category(rows: Iterable[Any]) -> list[tuple[str, list[Any]]]:
@@ -96,7 +86,7 @@ def notice_docx(notice: Notice) -> bytes:
     the issuing office, the date, and the snapshot's hash."""
     with translation.override(LANGUAGE):
         snapshot = notice.deliberation.snapshot
-        groups = _by_category(notice_items(notice))
+        groups = _by_category(nominees(notice))
         period = {"starts": chinese_date(notice.starts), "ends": chinese_date(notice.ends),
                   "n": notice.working_days}  # fmt: skip
         closing = [

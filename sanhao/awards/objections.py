@@ -39,6 +39,7 @@ from sanhao.awards.models import (
     Removal,
     Step,
 )
+from sanhao.awards.services import nominees, notice_state
 from sanhao.lib.errors import DomainError
 from sanhao.scoring import InvalidInput, loads_scheme
 
@@ -69,25 +70,10 @@ class TooManyObjections(DomainError):
 
 
 def is_open(notice: Notice, today: dt.date) -> bool:
-    return notice.starts <= today <= notice.ends
+    return notice_state(notice, today) == "open"
 
 
-def state(notice: Notice, today: dt.date) -> str:
-    """The notice's state on `today`: "before", "open" or "ended"."""
-    if today < notice.starts:
-        return "before"
-    return "open" if today <= notice.ends else "ended"
-
-
-def nominees(notice: Notice) -> list[Item]:
-    """The notice's list as it stands: the deliberation's proposed list in its order,
-    without the nominees removed during the notice."""
-    return list(
-        Item.objects.filter(deliberation_id=notice.deliberation_id, removal__isnull=True)
-        .exclude(action=Action.REMOVE)
-        .select_related("unit")
-        .order_by("order", "id")
-    )
+state = notice_state  # the notice's state on a day: "before", "open" or "ended"
 
 
 @dataclass
@@ -142,11 +128,6 @@ def objections_of(notice: Notice) -> list[Objection]:
         .prefetch_related(Prefetch("steps", ObjectionStep.objects.select_related("created_by")))
         .order_by("id")
     )
-
-
-def unresolved(notice: Notice) -> list[Objection]:
-    """The objections to be handled that have no conclusion yet (for the decision)."""
-    return [o for o in objections_of(notice) if status_of(o) in ("received", Step.VERIFYING.value)]
 
 
 # ---------------------------------------------------------- objections sent in

@@ -40,12 +40,11 @@ from sanhao.campaigns.services import advance_phase
 from sanhao.lib.errors import DomainError
 from sanhao.orgs.models import Person, Post, Role, Unit
 from sanhao.rankings.models import ScoreRun
+from sanhao.rankings.runs import statistics_document
 from sanhao.scoring import loads_scheme, score
 from sanhao.scoring.report import to_document, to_json
-from sanhao.scoring.stats import statistics
 
 NOTICE_WORKING_DAYS = 5
-STATS_SEED = 2026
 
 
 class AwardsError(DomainError):
@@ -64,11 +63,6 @@ def _move_to(year: CampaignYear, phase: str, actor: Any) -> None:
 
 
 # ---- the snapshot ---------------------------------------------------------------------
-
-
-def statistics_json(result: Any) -> str:
-    """The statistics beside the ranking as canonical JSON (seeded: the same bytes again)."""
-    return to_json(statistics(result, seed=STATS_SEED))
 
 
 def _canonical(document: dict[str, Any]) -> str:
@@ -95,7 +89,7 @@ def _content(run: ScoreRun, *, result: str, stats: str) -> str:
 
 def _recomputed(run: ScoreRun, scheme_source: str, facts: Any) -> tuple[str, str]:
     result = score(loads_scheme(scheme_source), facts)
-    return to_json(to_document(result)), statistics_json(result)
+    return to_json(to_document(result)), to_json(statistics_document(result))
 
 
 @transaction.atomic
@@ -163,16 +157,6 @@ def verify(snapshot: Snapshot) -> list[str]:
 
 def snapshot_result(snapshot: Snapshot) -> dict[str, Any]:
     return json.loads(snapshot.content)["result"]
-
-
-def snapshot_weights(snapshot: Snapshot) -> dict[str, dict[str, str]]:
-    """Per category the weights of S in the frozen scheme, as text: {"team": {"K": "0.4",
-    "P": "0.3", "M": "0.3"}, …}."""
-    scheme = loads_scheme(json.loads(snapshot.content)["scheme"])
-    return {
-        str(key): {name: str(value) for name, value in rules.weights.items()}
-        for key, rules in scheme.categories.items()
-    }
 
 
 # ---- the deliberation -----------------------------------------------------------------

@@ -214,9 +214,8 @@ def deliberate(request: AuthenticatedRequest, pk: int, snapshot_pk: int) -> Http
     return render(
         request,
         "awards/deliberate.html",
-        {"year": year, "snapshot": frozen, "form": form, "categories": categories,
-         "weights": services.snapshot_weights(frozen)},
-    )  # fmt: skip
+        {"year": year, "snapshot": frozen, "form": form, "categories": categories},
+    )
 
 
 @login_required

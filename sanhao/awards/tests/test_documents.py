@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from docx import Document
 from openpyxl import load_workbook
 
-from sanhao.awards import documents
+from sanhao.awards import documents, services
 from sanhao.awards.models import (
     Award,
     Category,
@@ -80,7 +80,7 @@ def decision(world, notice) -> Decision:
         issuer="中共泰州市姜堰区委组织部", body="为树立鲜明导向，决定予以表彰。",
         issued_on=dt.date(2026, 12, 31), created=timezone.now(), created_by=world.office,
     )  # fmt: skip
-    for item in documents.notice_items(notice):
+    for item in services.nominees(notice):
         Award.objects.create(decision=decision, year=world.campaign, category=item.category,
                              candidate=item.candidate, unit=item.unit, person=item.person,
                              name=item.name, post=item.post, order=item.order)  # fmt: skip

@@ -21,7 +21,7 @@ from sanhao.lib.append_only import AppendOnlyError
 from sanhao.rankings.runs import compute_scores
 from sanhao.rankings.tests.test_runs import TODAY, fill
 
-MEETING = {
+MEETING: dict[str, Any] = {
     "held_on": dt.date(2025, 9, 20),
     "attendees": "部长、副部长、干部科",
     "agenda": "研究拟表彰名单",
