@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sanhao.accounts.http import AuthenticatedRequest
-from sanhao.awards import access, services
+from sanhao.awards import access, documents, services
 from sanhao.awards.forms import (
     CareerEventForm,
     DecisionForm,
@@ -33,24 +33,17 @@ from sanhao.awards.models import (
     Snapshot,
 )
 from sanhao.campaigns.models import CampaignYear
+from sanhao.lib import docx, xlsx_export
+from sanhao.lib.downloads import attachment
 from sanhao.lib.errors import DomainError
 from sanhao.lib.forms import form_errors
 from sanhao.rankings.runs import latest_run
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _issuer(year: CampaignYear) -> str:
     return _("Organization Department of the %(district)s Committee of the CPC") % {
         "district": year.district.name
     }
-
-
-def _download(content: bytes, filename: str, kind: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=kind)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 @login_required
@@ -147,7 +140,7 @@ def verify(request: AuthenticatedRequest, pk: int, snapshot_pk: int) -> HttpResp
 def snapshot_download(request: AuthenticatedRequest, pk: int, snapshot_pk: int) -> HttpResponse:
     year = access.year_for_reader(request.user, pk)
     frozen = access.snapshot(year, snapshot_pk)
-    return _download(
+    return attachment(
         frozen.content.encode(), f"snapshot-{year.year}-{frozen.short_hash}.json",
         "application/json",
     )  # fmt: skip
@@ -321,11 +314,9 @@ def notice(request: AuthenticatedRequest, pk: int, notice_pk: int) -> HttpRespon
 @login_required
 @require_GET
 def notice_docx(request: AuthenticatedRequest, pk: int, notice_pk: int) -> HttpResponse:
-    from sanhao.awards.documents import notice_docx as build
-
     year = access.year_for_reader(request.user, pk)
     published = access.notice(year, notice_pk)
-    return _download(build(published), f"gongshi-{year.year}.docx", DOCX)
+    return docx.response(documents.notice_docx(published), f"公示-{year.year}.docx")
 
 
 @login_required
@@ -394,14 +385,12 @@ def decision(request: AuthenticatedRequest, pk: int, decision_pk: int) -> HttpRe
 def decision_file(
     request: AuthenticatedRequest, pk: int, decision_pk: int, fmt: str
 ) -> HttpResponse:
-    from sanhao.awards import documents
-
     year = access.year_for_reader(request.user, pk)
     issued = access.decision(year, decision_pk)
     if fmt == "docx":
-        return _download(documents.decision_docx(issued), f"biaozhang-{year.year}.docx", DOCX)
+        return docx.response(documents.decision_docx(issued), f"表彰决定-{year.year}.docx")
     if fmt == "xlsx":
-        return _download(documents.decision_xlsx(issued), f"biaozhang-{year.year}.xlsx", XLSX)
+        return xlsx_export.response(documents.decision_xlsx(issued), f"表彰名单-{year.year}.xlsx")
     raise Http404
 
 

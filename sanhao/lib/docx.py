@@ -26,7 +26,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from docx import Document
@@ -36,6 +35,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+
+from sanhao.lib.downloads import attachment
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -401,13 +402,5 @@ def report_document(
 
 
 def response(content: bytes, filename: str) -> HttpResponse:
-    """A download of the document `content` named `filename` (Chinese allowed, RFC 6266)."""
-    answer = HttpResponse(content, content_type=CONTENT_TYPE)
-    ascii_name = "".join(
-        c if (c.isascii() and c.isalnum()) or c in "-_." else "_" for c in filename
-    )
-    answer["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    )
-    answer["X-Content-Type-Options"] = "nosniff"
-    return answer
+    """A download of the Word document `content` named `filename` (Chinese allowed)."""
+    return attachment(content, filename, CONTENT_TYPE)

@@ -19,7 +19,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from openpyxl import Workbook
@@ -27,6 +26,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from sanhao.lib.downloads import attachment
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -96,16 +97,8 @@ def build(sheets: Iterable[Sheet]) -> bytes:
 
 
 def response(content: bytes, filename: str) -> HttpResponse:
-    """A download of `content` named `filename` (Chinese allowed, RFC 6266)."""
-    answer = HttpResponse(content, content_type=CONTENT_TYPE)
-    ascii_name = "".join(
-        c if (c.isascii() and c.isalnum()) or c in "-_." else "_" for c in filename
-    )
-    answer["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    )
-    answer["X-Content-Type-Options"] = "nosniff"
-    return answer
+    """A download of the workbook `content` named `filename` (Chinese allowed)."""
+    return attachment(content, filename, CONTENT_TYPE)
 
 
 def export(filename: str, *sheets: Sheet) -> HttpResponse:
