@@ -45,6 +45,7 @@ from sanhao.scoring import loads_scheme, score
 from sanhao.scoring.report import to_document, to_json
 
 NOTICE_WORKING_DAYS = 5
+REASON_MAX = 1000
 
 
 class AwardsError(DomainError):
@@ -300,6 +301,11 @@ def deliberate(
                 if action != Action.AGREE and not reason:
                     raise AwardsError(
                         _("Give the reason for the change of %(name)s.") % {"name": row["name"]}
+                    )
+                if len(reason) > REASON_MAX:
+                    raise AwardsError(
+                        _("The reason for %(name)s is longer than %(n)s characters.")
+                        % {"name": row["name"], "n": REASON_MAX}
                     )
             if action is None:
                 continue

@@ -166,7 +166,7 @@ def _choices(post: Any, categories: list[dict[str, Any]]) -> dict[str, services.
     for part in categories:
         for row in part["rows"]:
             given = post.get(f"action-{row['id']}", "")
-            reason = post.get(f"reason-{row['id']}", "")[:1000]
+            reason = post.get(f"reason-{row['id']}", "")
             if row["awarded"] and given == Action.REMOVE:
                 choices[row["id"]] = services.Choice(Action.REMOVE, reason)
             elif not row["awarded"] and given == Action.ADD:

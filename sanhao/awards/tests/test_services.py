@@ -86,6 +86,8 @@ def test_verify_snapshot_finds_a_changed_number(world, frozen):
 def test_the_deliberation_agrees_removes_and_adds_with_reasons(world, frozen):
     with pytest.raises(AwardsError, match="理由"):
         meet(frozen, world, **{"T-town-b": Choice("remove")})
+    with pytest.raises(AwardsError, match="1000"):
+        meet(frozen, world, **{"T-town-b": Choice("remove", "长" * 1001)})
     with pytest.raises(AwardsError, match="名额"):
         meet(frozen, world, **{"T-town-a": Choice("add", "实绩突出")})
     deliberation = meet(
