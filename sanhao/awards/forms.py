@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sanhao.awards.models import EventKind
 from sanhao.lib.forms import FlexibleDateField
@@ -17,7 +18,7 @@ class MeetingForm(forms.Form):
 
 
 class NoticeForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("document", "title"), max_length=200)
     issuer = forms.CharField(label=_("issuing office"), max_length=100)
     body = forms.CharField(label=_("text"), max_length=5000, widget=forms.Textarea(attrs=TEXT))
     how_to_object = forms.CharField(label=_("how to object"), max_length=2000,
@@ -35,7 +36,7 @@ class NoticeForm(forms.Form):
 class DecisionForm(forms.Form):
     number = forms.CharField(label=_("document number"), max_length=50,
                              widget=forms.TextInput(attrs={"placeholder": "姜组发〔2026〕12号"}))  # fmt: skip
-    title = forms.CharField(label=_("title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("document", "title"), max_length=200)
     issuer = forms.CharField(label=_("issuing office"), max_length=100)
     body = forms.CharField(label=_("text"), max_length=5000, widget=forms.Textarea(attrs=TEXT))
     issued_on = FlexibleDateField(label=_("date of issue"))

@@ -44,9 +44,9 @@ from sanhao.lib.errors import DomainError
 from sanhao.scoring import InvalidInput, loads_scheme
 
 CONTENT_MAX = 2000
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$", re.ASCII)
 # A landline with its area code: 0523-86812345, 010 12345678, (0523)8681234, with an extension.
-LANDLINE = re.compile(r"^(\(0\d{2,3}\)|0\d{2,3})[- ]?[2-9]\d{6,7}([- ]?\d{1,6})?$")
+LANDLINE = re.compile(r"^(\(0\d{2,3}\)|0\d{2,3})[- ]?[2-9]\d{6,7}([- ]?\d{1,6})?$", re.ASCII)
 # Names that say "someone" rather than who: 匿名, 某群众, 张某, xxx, ***.
 FAKE_NAMES = {
     "匿名", "无名", "无名氏", "佚名", "不详", "保密", "不告诉你", "群众", "一群众", "老百姓",
@@ -330,6 +330,6 @@ def remove_nominee(
         ) from None
     record("awards.notice.remove", actor=actor, obj=notice,
            data={"notice": notice.pk, "item": item.pk, "candidate": item.candidate,
-                 "name": item.name, "reason": reason,
+                 "removal": removal.pk,
                  "objection": objection.pk if objection else None})  # fmt: skip
     return removal

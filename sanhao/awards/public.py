@@ -9,6 +9,7 @@ a page fetched from here.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django import forms
@@ -136,7 +137,8 @@ class ObjectionForm(forms.Form):
         self.fields["answer"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
 
     def clean_phone(self) -> str:
-        phone = str(self.cleaned_data.get("phone") or "").strip()
+        # Full-width digits, as a Chinese input method types them, become ASCII ones.
+        phone = unicodedata.normalize("NFKC", str(self.cleaned_data.get("phone") or "")).strip()
         if phone and not services.valid_phone(phone):
             raise forms.ValidationError(
                 _("Please give a mobile number or a landline number with its area code.")

@@ -242,6 +242,8 @@ def deliberate(
         != snapshot.pk
     ):
         raise AwardsError(_("A newer snapshot exists: deliberate on that one."))
+    if held_on > timezone.localdate():
+        raise AwardsError(_("The date of the meeting lies in the future."))
     attendees, agenda = attendees.strip(), agenda.strip()
     if not attendees:
         raise AwardsError(_("Name the attendees of the meeting."))
@@ -419,12 +421,20 @@ def publish_notice(
     first_day: dt.date,
     show_scores: bool,
     actor: Any,
+    today: dt.date | None = None,
 ) -> Notice:
     """Publish the deliberation's list for 5 working days from `first_day` (or the next
-    working day), by the official calendar. Refused for a year the calendar does not know."""
+    working day), by the official calendar. Refused for a year the calendar does not know,
+    and for a first day before today: the public gets its whole period."""
     from sanhao.workdays.services import notice_period
 
     require_office_actor(actor)
+    today = today or timezone.localdate()
+    if first_day < today:
+        raise AwardsError(
+            _("The notice cannot start before today (%(today)s): the public must have its "
+              "whole period.") % {"today": today.isoformat()}
+        )  # fmt: skip
     year = CampaignYear.objects.select_for_update().get(pk=deliberation.snapshot.year_id)
     if latest_deliberation(year) != deliberation:
         raise AwardsError(_("A later deliberation exists: publish that one's list."))
@@ -496,6 +506,8 @@ def issue_decision(
         )
     if issued_on <= notice.ends:
         raise AwardsError(_("The date of issue must come after the notice's last day."))
+    if issued_on > today:
+        raise AwardsError(_("The date of issue lies in the future."))
     waiting = open_objections(notice)
     if waiting:
         raise AwardsError(

@@ -34,12 +34,14 @@ def get_notice_for_office(user: object, pk: int, notice_pk: int) -> Notice:
 
 
 class StepForm(forms.Form):
-    note = forms.CharField(label=gettext_lazy("note"), widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(label=gettext_lazy("note"), max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
 
 
 class RemovalForm(forms.Form):
     item = forms.TypedChoiceField(label=gettext_lazy("nominee"), coerce=int)
-    reason = forms.CharField(label=gettext_lazy("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=gettext_lazy("reason"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
     objection = forms.TypedChoiceField(label=gettext_lazy("upheld objection"), coerce=int,
                                        required=False, empty_value=None)  # fmt: skip
 

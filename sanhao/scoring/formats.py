@@ -97,7 +97,10 @@ def to_decimal(value: Any) -> Decimal:
         raise _fail(f"应为数字，现为 {shown(value)}")
     if not number.is_finite():
         raise _fail(f"应为有限的数，现为 {shown(value)}")
-    if number and number.adjusted() >= 15 and abs(number) > MAX_MAGNITUDE:
+    # adjusted() first: abs() of 1E+999999999 overflows the decimal context.
+    if number and (
+        number.adjusted() > 15 or (number.adjusted() == 15 and abs(number) > MAX_MAGNITUDE)
+    ):
         raise _fail("绝对值不能超过 10^15")
     exponent = number.normalize().as_tuple().exponent
     assert isinstance(exponent, int)

@@ -387,6 +387,7 @@ def _awards(world):
     notice = awards.publish_notice(
         deliberation, title="公示", issuer="组织部", body="现予公示", how_to_object="来电",
         contact="0523", first_day=dt.date(2025, 9, 28), show_scores=False, actor=world.office,
+        today=dt.date(2025, 9, 28),
     )  # fmt: skip
     objection = objections.submit_objection(notice, item=None, real_name="王实名",
                                             phone="13912345678", content="反映",
@@ -395,7 +396,7 @@ def _awards(world):
     objections.conclude(objection, upheld=False, note="不属实", actor=world.office)
     decision = awards.issue_decision(notice, number="测〔2025〕1号", title="决定", issuer="组织部",
                                      body="表彰", issued_on=dt.date(2025, 10, 15),
-                                     actor=world.office)  # fmt: skip
+                                     actor=world.office, today=dt.date(2025, 10, 15))  # fmt: skip
     award = decision.awards.exclude(person=None).first()
     return awards.record_career_event(award, kind="promoted", happened_on=dt.date(2026, 1, 5),
                                       new_post="", note="", actor=world.office)  # fmt: skip

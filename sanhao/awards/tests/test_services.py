@@ -107,6 +107,23 @@ def test_the_deliberation_agrees_removes_and_adds_with_reasons(world, frozen):
     assert world.campaign.phase == Phase.DELIBERATION
 
 
+def test_a_meeting_in_the_future_and_a_notice_in_the_past_are_refused(world, frozen):
+    with pytest.raises(AwardsError, match="晚于今天"):
+        services.deliberate(frozen, **{**MEETING, "held_on": dt.date(9999, 12, 31)}, choices={},
+                            actor=world.office)  # fmt: skip
+    deliberation = meet(frozen, world)
+    notice = {"title": "公示", "issuer": "组织部", "body": "现予公示", "how_to_object": "来电",
+              "contact": "0523", "show_scores": False, "actor": world.office}  # fmt: skip
+    with pytest.raises(AwardsError, match="不能早于今天"):
+        services.publish_notice(deliberation, first_day=dt.date(2025, 9, 28), **notice)
+    published = services.publish_notice(deliberation, first_day=dt.date(2025, 9, 28), **notice,
+                                        today=dt.date(2025, 9, 28))  # fmt: skip
+    assert published.ends == dt.date(2025, 10, 10)
+    with pytest.raises(AwardsError, match="晚于今天"):
+        services.issue_decision(published, number="1号", title="决定", issuer="组织部", body="表彰",
+                                issued_on=dt.date(9999, 12, 31), actor=world.office)  # fmt: skip
+
+
 def test_the_deliberation_keeps_to_the_unit_cap(world, monkeypatch):
     run = evaluated_run(world, monkeypatch, quotas={"team": 1, "leader": 1, "deputy": 3},
                         unit_caps={"deputy": 1})  # fmt: skip

@@ -8,6 +8,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.utils import timezone
 from docx import Document
 
 from sanhao.awards import services
@@ -26,8 +27,10 @@ def office(world: Any, monkeypatch: Any) -> Any:
     return world.client_for(world.office)
 
 
-def test_the_office_goes_from_the_scores_to_the_awards(world, office):
+def test_the_office_goes_from_the_scores_to_the_awards(world, office, monkeypatch):
     pk = world.campaign.pk
+    clock = {"today": dt.date(2025, 9, 27)}  # the office works in September 2025
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: clock["today"])
     page = office.get(f"/years/{pk}/awards/")
     assert "冻结这次计分结果" in page.content.decode()
     response = office.post(f"/years/{pk}/awards/freeze/", follow=True)
@@ -54,6 +57,8 @@ def test_the_office_goes_from_the_scores_to_the_awards(world, office):
     form = {"title": "关于拟表彰对象的公示", "issuer": "中共测试区委组织部", "body": "现予公示。",
             "how_to_object": "来电来信", "contact": "0523-1234567", "first_day": "2025-09-28",
             "show_scores": "on"}  # fmt: skip
+    too_early = office.post(url, {**form, "first_day": "2025-09-26"}, follow=True)
+    assert "不能早于今天" in _messages(too_early) and not Notice.objects.exists()
     published = office.post(url, form, follow=True)
     notice = Notice.objects.get()
     assert (notice.starts, notice.ends) == (dt.date(2025, 9, 28), dt.date(2025, 10, 10))
@@ -69,6 +74,11 @@ def test_the_office_goes_from_the_scores_to_the_awards(world, office):
     assert office.get(url).status_code == 200
     decision_form = {"number": "测组发〔2025〕9号", "title": "关于表彰的决定", "issuer": "中共测试区委组织部",
                      "body": "决定予以表彰。", "issued_on": "2025-10-15"}  # fmt: skip
+    early = office.post(url, decision_form, follow=True)
+    assert "期满后" in _messages(early) and not Award.objects.exists()
+    clock["today"] = dt.date(2025, 10, 15)
+    future = office.post(url, {**decision_form, "issued_on": "2025-10-16"}, follow=True)
+    assert "晚于今天" in _messages(future) and not Award.objects.exists()
     decided = office.post(url, decision_form, follow=True)
     assert "测组发〔2025〕9号" in decided.content.decode()
     awards = list(Award.objects.order_by("order"))
@@ -85,6 +95,7 @@ def test_the_office_goes_from_the_scores_to_the_awards(world, office):
     )
     assert office.get(f"/years/{pk}/awards/decisions/{decision.pk}/decision.pdf").status_code == 404
 
+    clock["today"] = dt.date(2026, 6, 1)
     url = f"/years/{pk}/awards/awards/{awards[1].pk}/events/"
     office.post(url, {"kind": "promoted", "happened_on": "2026-03-01", "new_post": "区委常委"})
     office.post(url, {"kind": "selected", "happened_on": "2024-03-01"})  # before the decision

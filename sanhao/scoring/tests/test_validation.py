@@ -2,6 +2,7 @@
 
 import copy
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -187,3 +188,12 @@ def test_it_reads_a_scheme_from_its_text_as_from_its_file():
     with pytest.raises(InvalidInput, match="不是有效的 TOML") as caught:
         loads_scheme(text.encode("utf-16"))
     assert [p.location for p in caught.value.problems] == ["scheme"]
+
+
+@pytest.mark.parametrize("text", ["1E+999999999", "-1e999999", "9E+15", "1000000000000001"])
+def test_it_refuses_a_number_beyond_the_bound_however_it_is_written(text):
+    from sanhao.scoring.formats import to_decimal
+
+    with pytest.raises(Exception, match="绝对值不能超过 10"):
+        to_decimal(text)
+    assert to_decimal("1E+15") == Decimal("1E+15")  # the bound itself is allowed
