@@ -203,6 +203,8 @@ def test_the_whatif_says_what_is_wrong_with_each_field(world, run):
                                "quota": "1", "threshold": "99999999"}))  # fmt: skip
     assert "应不大于 10000，现为 99999999" in body  # the engine's words, beside the field
     assert "计分引擎不接受这些规则" not in body  # nothing left without a field
+    huge = whatif(world, {**WHATIF, "threshold": "1E+999999999"})  # once a 500 (decimal.Overflow)
+    assert huge.status_code == 200 and "绝对值不能超过 10^15" in text(huge)
     thirds = {"weight_K": "0.3333333", "weight_P": "0.3333333", "weight_M": "0.3333334"}
     response = whatif(world, {**WHATIF, **thirds})  # adds up to 1, but too many places
     assert response.status_code == 200 and "新规则下的排名与正式排名对照" not in text(response)
