@@ -9,7 +9,7 @@ language of the person who downloads them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -17,8 +17,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from sanhao.awards.models import CATEGORY_ORDER, Category, Decision, Notice
-from sanhao.awards.services import nominees
+from sanhao.awards.models import Category, Decision, Notice
+from sanhao.awards.services import by_category, nominees
 from sanhao.lib import xlsx_export
 from sanhao.lib.docx import Section, chinese_date, official_document
 
@@ -52,30 +52,23 @@ def _hash_note(snapshot_hash: str) -> str:
     }
 
 
-def _by_category(rows: Iterable[Any]) -> list[tuple[str, list[Any]]]:
-    """(category, its rows) in CATEGORY_ORDER, categories without rows left out."""
-    groups: dict[str, list[Any]] = {c: [] for c in CATEGORY_ORDER}
-    for row in rows:
-        groups.setdefault(row.category, []).append(row)
-    return [(c, groups[c]) for c in CATEGORY_ORDER if groups[c]]
-
-
 def _columns(scores: bool) -> list[str]:
     names = [pgettext("document column", "unit"), pgettext("document column", "name"),
              pgettext("document column", "post")]  # fmt: skip
     return names + SCORE_KEYS if scores else names
 
 
-def _sections(groups: Sequence[tuple[str, list[Any]]], scores: bool) -> list[Section]:
+def _sections(groups: Sequence[tuple[str, str, list[Any]]], scores: bool) -> list[Section]:
+    """A table per category of `by_category`'s groups, numbered 一、二、三."""
     sections = []
-    for index, (category, rows) in enumerate(groups):
+    for index, (_key, name, rows) in enumerate(groups):
         table = []
         for row in rows:
             values = [row.unit.name, row.name, row.post]
             if scores:
                 values += [str(row.scores.get(key, "")) for key in SCORE_KEYS]
             table.append(values)
-        heading = _numbered(index, str(Category(category).label))
+        heading = _numbered(index, name)
         sections.append(Section(heading, _columns(scores), table))
     return sections
 
@@ -86,7 +79,7 @@ def notice_docx(notice: Notice) -> bytes:
     the issuing office, the date, and the snapshot's hash."""
     with translation.override(LANGUAGE):
         snapshot = notice.deliberation.snapshot
-        groups = _by_category(nominees(notice))
+        groups = by_category(nominees(notice))
         period = {"starts": chinese_date(notice.starts), "ends": chinese_date(notice.ends),
                   "n": notice.working_days}  # fmt: skip
         closing = [
@@ -119,7 +112,7 @@ def decision_docx(decision: Decision) -> bytes:
             number=decision.number,
             title=decision.title,
             paragraphs=_lines(decision.body),
-            sections=_sections(_by_category(awards), False),
+            sections=_sections(by_category(list(awards)), False),
             signature=decision.issuer,
             date=decision.issued_on,
             footnote=_hash_note(snapshot.content_hash),
@@ -136,7 +129,7 @@ def decision_xlsx(decision: Decision) -> bytes:
         rows = [
             [Category(award.category).label, award.unit.name, award.name, award.post,
              *(str(scores.get(award.candidate, {}).get(key, "")) for key in SCORE_KEYS)]
-            for _category, group in _by_category(awards)
+            for _key, _name, group in by_category(list(awards))
             for award in group
         ]  # fmt: skip
         sheet = xlsx_export.Sheet(

@@ -28,9 +28,7 @@ from django.utils.translation import gettext as _
 from sanhao.accounts.roles import require_office_actor
 from sanhao.audit.services import record
 from sanhao.awards.models import (
-    CATEGORY_ORDER,
     Action,
-    Category,
     Decision,
     Item,
     Notice,
@@ -39,7 +37,7 @@ from sanhao.awards.models import (
     Removal,
     Step,
 )
-from sanhao.awards.services import nominees, notice_state
+from sanhao.awards.services import by_category, nominees, notice_state
 from sanhao.lib.errors import DomainError
 from sanhao.scoring import InvalidInput, loads_scheme
 
@@ -97,14 +95,10 @@ def scheme_weights(notice: Notice) -> dict[str, dict[str, Decimal]]:
 
 def notice_lists(notice: Notice, *, with_weights: bool) -> list[CategoryList]:
     """The list per category, in the categories' order (an empty category is left out)."""
-    by_category: dict[str, list[Item]] = {c: [] for c in CATEGORY_ORDER}
-    for item in nominees(notice):
-        by_category.setdefault(item.category, []).append(item)
     weights = scheme_weights(notice) if with_weights else {}
     return [
-        CategoryList(category, str(Category(category).label), items, weights.get(category))
-        for category, items in by_category.items()
-        if items
+        CategoryList(category, name, items, weights.get(category))
+        for category, name, items in by_category(nominees(notice))
     ]
 
 
