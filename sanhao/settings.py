@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "sanhao.audit",
     "sanhao.accounts",
     "sanhao.orgs",
@@ -67,6 +69,7 @@ INSTALLED_APPS = [
     "sanhao.workdays",
     "sanhao.awards",
     "sanhao.leaderboard",
+    "sanhao.jobs",
     "sanhao.demo",
 ]
 
@@ -132,6 +135,26 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Background jobs (sanhao.jobs): django-tasks with its database backend, so the queue needs
+# no server of its own and lives in the database every application server shares; the
+# worker is `manage.py run_worker`. JOBS_BACKEND=immediate runs a job inside the request
+# that starts it (the tests; a single-user trial without a worker).
+JOBS_BACKEND = env_str("JOBS_BACKEND", "database")
+if JOBS_BACKEND not in ("database", "immediate"):
+    raise RuntimeError("JOBS_BACKEND must be database or immediate")
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if JOBS_BACKEND == "database"
+            else "django_tasks.backends.immediate.ImmediateBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+# A running job whose heartbeat has not moved for this long belongs to a dead worker.
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 60)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

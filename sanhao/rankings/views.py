@@ -319,21 +319,21 @@ def scores(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def recompute(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Computes the scores in a background job (sanhao.jobs): the page shows its progress
+    and goes on to the scores; where jobs run inside the request, straight there."""
+    from sanhao.jobs import services as jobs
+    from sanhao.jobs.views import follow
+
     year = access.get_year_for_scheme_office(request.user, pk)
-    try:
-        run = runs.compute_scores(year, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("Scores computed (run %(n)s, input hash %(hash)s).")
-            % {"n": run.pk, "hash": run.input_hash[:12]},
-        )
     category = request.POST.get("category", "")
-    if category in ranking.CATEGORIES:
-        return redirect("rankings:ranking", pk=year.pk, category=category)
-    return redirect("rankings:scores", pk=year.pk)
+    category = category if category in ranking.CATEGORIES else ""
+    job = jobs.start(
+        "recompute", actor=request.user, campaign=year, params={"category": category},
+        label=_("Scores of %(year)s computed again") % {"year": year.year},
+    )  # fmt: skip
+    back = (reverse("rankings:ranking", args=[year.pk, category]) if category
+            else reverse("rankings:scores", args=[year.pk]))  # fmt: skip
+    return follow(request, job, back)
 
 
 def _whatif_initial(run: Any, category: str) -> dict[str, str]:

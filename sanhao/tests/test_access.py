@@ -181,6 +181,11 @@ VIEWS = {
     "leaderboard:board": ("get", SCHEME_READERS, {"pk": "campaign"}),
     "leaderboard:unit_report": ("get", READERS, {"pk": "campaign", "code": "A", "fmt": "xlsx"}),
     "leaderboard:district_report": ("get", SCHEME_READERS, {"pk": "campaign", "fmt": "docx"}),
+    "jobs:status": ("get", OFFICE, {}),
+    "jobs:detail": ("get", OFFICE, {"job_id": "A"}),
+    "jobs:progress": ("get", OFFICE, {"job_id": "A"}),
+    "jobs:download": ("get", OFFICE, {"job_id": "A"}),
+    "jobs:district_report": ("post", SCHEME_READERS, {"pk": "campaign", "fmt": "docx"}),
     # The working-day calendar (sanhao/workdays): the office only.
     "workdays:index": ("get", OFFICE, {}),
     "workdays:year": ("get", OFFICE, {"year": "2027"}),
@@ -414,6 +419,19 @@ def _scored_team(world, unit) -> str:
     return f"T-{unit.code}"
 
 
+def _job(world, team) -> str:
+    """A finished job with a file: the office's for town A, town B's liaison's for B."""
+    from sanhao.jobs import services as jobs
+    from sanhao.jobs.models import Job
+
+    owner = world.office if team == world.a else world.liaison_b
+    found = Job.objects.filter(created_by=owner).first()
+    if found is None:
+        found = jobs.start("district_report", actor=owner, campaign=world.campaign,
+                           label=f"{team.name} report", params={"fmt": "xlsx"})  # fmt: skip
+    return str(found.pk)
+
+
 def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
     """URL parameters from town A's or B's objects, or from one post and its unit."""
     if isinstance(unit, Post):
@@ -438,6 +456,8 @@ def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
         values["candidate"] = _scored_team(world, team)
     if "file_pk" in spec:
         values["file_pk"] = _attachment(world, team)
+    if "job_id" in spec:
+        values["job_id"] = _job(world, team)
     if "pledge_pk" in spec:
         values["pledge_pk"] = _pledge(world, team)
     if "check_pk" in spec or "remedy_pk" in spec:
@@ -583,6 +603,7 @@ def test_it_never_shows_another_unit_to_a_liaison_on_any_url(world, transferred)
             "year",
             "category",
             "candidate",
+            "job_id",
         }
         assert not unknown, f"teach this test the URL parameter(s) {unknown} of {name}"
         for objects in ("B", transferred):
