@@ -28,7 +28,8 @@ demo: setup
 	$(PY) manage.py migrate --verbosity 0
 	$(PY) manage.py seed_demo
 	@echo ""
-	@echo "三好创争 is at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	@echo "三好创争 is at http://$(HOST):$(PORT)/  (Ctrl+C stops it and the background worker)"
+	$(PY) manage.py run_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: setup

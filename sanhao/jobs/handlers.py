@@ -14,6 +14,7 @@ def recompute(job: Job, progress: Progress) -> Outcome:
     """The year's scores computed again from the database (rankings.runs.compute_scores)."""
     from sanhao.rankings import runs
 
+    assert job.campaign is not None
     run = runs.compute_scores(job.campaign, actor=job.created_by, progress=progress.step)
     category = job.params.get("category", "")
     url = (reverse("rankings:ranking", args=[job.campaign_id, category]) if category
@@ -30,6 +31,7 @@ def district_report(job: Job, progress: Progress) -> Outcome:
     """The district's year report as Word or Excel (leaderboard.reports)."""
     from sanhao.leaderboard import reports
 
+    assert job.campaign is not None
     progress.step(_("Reading the year's results"))
     report = reports.district_report(job.campaign)
     progress.step(_("Writing the document"))

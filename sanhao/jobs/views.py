@@ -25,7 +25,12 @@ POLL_SECONDS = 1
 def _job(user: Any, job_id: Any) -> Job:
     try:
         return services.visible_jobs(user).get(pk=job_id)
-    except (Job.DoesNotExist, ValueError, TypeError, ValidationError):  # another's job, or not a UUID
+    except (
+        Job.DoesNotExist,
+        ValueError,
+        TypeError,
+        ValidationError,
+    ):  # another's job, or not a UUID
         raise Http404 from None
 
 

@@ -50,7 +50,11 @@ def test_the_office_computes_through_the_queue_and_the_page_goes_on(world, queue
     # The message travels to the scores page the browser is sent on to.
     body = client.get(fragment["HX-Redirect"]).content.decode()
     assert f"已完成计分（第 {run.pk} 次" in body
-    actions = list(AuditEntry.objects.filter(object_id=str(job.pk)).order_by("seq").values_list("action", flat=True))
+    actions = list(
+        AuditEntry.objects.filter(object_id=str(job.pk))
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
     assert actions == ["jobs.job.start", "jobs.job.done"]
     assert not WorkerBeat.objects.exists()  # the worker said goodbye
 

@@ -32,7 +32,10 @@ class Command(BaseCommand):
                             help="run what is queued (after requeueing stale jobs) and stop")  # fmt: skip
 
     def handle(self, *args: Any, interval: float, once: bool, **options: Any) -> None:
-        say = self.stdout.write if options["verbosity"] > 0 else (lambda text: None)
+        def say(text: str) -> None:
+            if options["verbosity"] > 0:
+                self.stdout.write(text)
+
         services.HEARTBEAT_THREAD = True
         worker_id = f"{socket.gethostname()[:30]}-{os.getpid()}-{get_random_string(8)}"
         self.running = True
