@@ -95,3 +95,8 @@ def test_it_restores_a_backup_into_a_fresh_database_equal_to_the_original(
     check = manage("verify_audit", url=fresh.url, media=restored_media)
     assert check.returncode == 0, check.stderr
     assert str(before.head[0]) in check.stdout
+
+    # Again over the restored database, which is not empty now: --clean, audit triggers and all.
+    again = manage("restore", str(path), "--yes", url=fresh.url, media=restored_media)
+    assert again.returncode == 0, again.stderr
+    assert fresh.state(sorted(before.tables)) == before
