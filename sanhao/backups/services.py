@@ -296,6 +296,8 @@ def read_manifest(path: Path) -> dict[str, Any]:
         tables = dict(manifest["tables"])
         if manifest["format"] != FORMAT or manifest["vendor"] not in DUMP_FILE:
             raise ValueError
+        if not isinstance(dump, dict):
+            raise ValueError
         if not isinstance(head["seq"], int) or not isinstance(head["hash"], str):
             raise ValueError
     except (OSError, ValueError, KeyError, TypeError):

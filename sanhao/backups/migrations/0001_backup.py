@@ -4,31 +4,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Backup',
+            name="Backup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started', models.DateTimeField(verbose_name='started')),
-                ('finished', models.DateTimeField(verbose_name='finished')),
-                ('path', models.CharField(max_length=1000, verbose_name='path')),
-                ('size_bytes', models.BigIntegerField(verbose_name='size in bytes')),
-                ('vendor', models.CharField(choices=[('postgresql', 'PostgreSQL'), ('sqlite', 'SQLite')], max_length=16, verbose_name='database')),
-                ('rows', models.BigIntegerField(verbose_name='rows')),
-                ('files', models.PositiveIntegerField(verbose_name='files')),
-                ('head_seq', models.BigIntegerField(verbose_name='audit chain head sequence')),
-                ('head_hash', models.CharField(max_length=64, verbose_name='audit chain head hash')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started", models.DateTimeField(verbose_name="started")),
+                ("finished", models.DateTimeField(verbose_name="finished")),
+                ("path", models.CharField(max_length=1000, verbose_name="path")),
+                ("size_bytes", models.BigIntegerField(verbose_name="size in bytes")),
+                (
+                    "vendor",
+                    models.CharField(
+                        choices=[("postgresql", "PostgreSQL"), ("sqlite", "SQLite")],
+                        max_length=16,
+                        verbose_name="database",
+                    ),
+                ),
+                ("rows", models.BigIntegerField(verbose_name="rows")),
+                ("files", models.PositiveIntegerField(verbose_name="files")),
+                ("head_seq", models.BigIntegerField(verbose_name="audit chain head sequence")),
+                (
+                    "head_hash",
+                    models.CharField(max_length=64, verbose_name="audit chain head hash"),
+                ),
             ],
             options={
-                'verbose_name': 'backup',
-                'verbose_name_plural': 'backups',
-                'ordering': ['-finished'],
+                "verbose_name": "backup",
+                "verbose_name_plural": "backups",
+                "ordering": ["-finished"],
             },
         ),
     ]

@@ -100,7 +100,7 @@ def test_it_fails_with_a_clear_message_when_the_disk_is_full(settings, monkeypat
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
 
     monkeypatch.setattr(database, f"dump_{connection.vendor}", full)
-    with pytest.raises(CommandError, match="备份失败.*No space left on device"):
+    with pytest.raises(CommandError, match=r"备份失败.*No space left on device"):
         backup()
     assert list(settings.BACKUP_DIR.iterdir()) == [] and last_backup() is None
 
@@ -125,7 +125,9 @@ def test_it_passes_the_password_in_the_environment_only(tmp_path, monkeypatch):
     # A pg_dump that fails and repeats what it was given: the password is hidden.
     fake = tmp_path / "bin" / "pg_dump"
     fake.parent.mkdir()
-    fake.write_text('#!/bin/sh\necho "connection to $* failed for password $PGPASSWORD" >&2\nexit 1\n')
+    fake.write_text(
+        '#!/bin/sh\necho "connection to $* failed for password $PGPASSWORD" >&2\nexit 1\n'
+    )
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PATH", str(fake.parent))
     with pytest.raises(database.DatabaseToolError) as failed:

@@ -1,6 +1,7 @@
 """The restore drill: back up, restore into a fresh database in another process, and find
 the same rows, the same files, the same audit chain head and a chain that verifies."""
 
+import io
 import os
 import sqlite3
 import subprocess
@@ -50,18 +51,18 @@ class FreshDatabase:
             admin.execute(sql)
 
     def state(self, tables: list[str]) -> database.State:
-        if self.vendor == "sqlite":
-            with sqlite3.connect(self.path) as restored:
-                cursor = restored.cursor()
-                return database.State(
-                    database.count_rows(cursor, tables, lambda t: f'"{t}"'),
-                    database.read_head(cursor),
-                )
-        with psycopg.connect(dbname=self.name, **self.params) as restored:
-            cursor = restored.cursor()
-            return database.State(
-                database.count_rows(cursor, tables, lambda t: f'"{t}"'), database.read_head(cursor)
-            )
+        """The rows per table and the chain head of the restored database, read directly."""
+        opened = (
+            sqlite3.connect(self.path)
+            if self.vendor == "sqlite"
+            else psycopg.connect(dbname=self.name, **self.params)
+        )
+        try:
+            cursor = opened.cursor()
+            counts = database.count_rows(cursor, tables, lambda t: f'"{t}"')
+            return database.State(counts, database.read_head(cursor))
+        finally:
+            opened.close()
 
     def drop(self) -> None:
         if self.vendor == "postgresql":
@@ -82,7 +83,7 @@ def test_it_restores_a_backup_into_a_fresh_database_equal_to_the_original(
     before, files = current_state(), file_hashes(settings.MEDIA_ROOT)
     assert before.head[0] > 10 and before.tables["records_recordattachment"] == 1
     assert len(files) == 1
-    call_command("backup", stdout=open(os.devnull, "w"))
+    call_command("backup", stdout=io.StringIO())
     [path] = list_backups()
 
     restored_media = tmp_path / "restored-media"
