@@ -108,7 +108,13 @@ def prune(directory: Path, keep: int) -> list[Path]:
         raise BackupError(_("BACKUP_KEEP must be at least 1."))
     old = list_backups(directory)[:-keep]
     for path in old:
-        shutil.rmtree(path)
+        try:
+            shutil.rmtree(path)
+        except OSError as error:
+            raise BackupError(
+                _("The backup was written, but the old backup %(path)s could not be removed: %(error)s")
+                % {"path": path, "error": error}
+            ) from None  # fmt: skip
     return old
 
 

@@ -151,3 +151,16 @@ def test_it_shows_the_password_nowhere_in_a_postgresql_backup(monkeypatch):
     assert seen and all(PASSWORD not in " ".join(args) for args in seen)
     assert PASSWORD not in output
     assert PASSWORD not in json.dumps(AuditEntry.objects.order_by("-seq").first().data)
+
+
+def test_it_says_so_when_an_old_backup_cannot_be_removed(settings, monkeypatch):
+    settings.BACKUP_KEEP = 1
+    backup()
+
+    def refused(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(services.shutil, "rmtree", refused)
+    with pytest.raises(CommandError, match=r"备份已写入，但旧备份 .* 无法删除"):
+        backup()
+    assert len(list_backups()) == 2 and Backup.objects.count() == 2
