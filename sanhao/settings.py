@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "sanhao.awards",
     "sanhao.leaderboard",
     "sanhao.jobs",
+    "sanhao.backups",
     "sanhao.demo",
 ]
 
@@ -238,6 +239,13 @@ ROSTER_MAX_BYTES = env_int("ROSTER_MAX_KB", 2048) * 1024
 # which is never served by a public URL (no MEDIA_URL): downloads pass the page's access check.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 RECORD_FILE_MAX_BYTES = env_int("RECORD_FILE_MAX_MB", 10) * 1024 * 1024
+
+# Backups (manage.py backup, nightly): one folder per backup under BACKUP_DIR, named by its
+# time; after a successful backup only the newest BACKUP_KEEP of them are kept.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "backups")))
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
+if BACKUP_KEEP < 1:
+    raise RuntimeError("BACKUP_KEEP must be at least 1")
 
 # Reminders (manage.py send_reminders, daily): records missing from this many days before a
 # month ends, remedies due within this many days. E-mail goes out only when EMAIL_HOST is set;
