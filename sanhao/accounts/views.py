@@ -172,11 +172,10 @@ def user_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _show_password_once(request: HttpRequest, account: User, password: str) -> HttpResponse:
-    """The page that shows a password to the office, once: never stored, never cached."""
-    response = render(request, "accounts/password_shown.html",
-                      {"account": account, "password": password})  # fmt: skip
-    response["Cache-Control"] = "no-store"
-    return response
+    """The page that shows a password to the office, once: never stored, and never
+    cached (its views are never_cache)."""
+    return render(request, "accounts/password_shown.html",
+                  {"account": account, "password": password})  # fmt: skip
 
 
 @never_cache
