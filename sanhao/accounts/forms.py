@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sanhao.accounts.models import AccountRole, User
 from sanhao.lib.net import throttle_address
@@ -121,7 +123,9 @@ class AccountForm(forms.Form):
         help_text=_("Latin letters, digits and . @ + - _ ; used to sign in."),
         error_messages={"invalid": _("Use Latin letters, digits and . @ + - _ only.")},
     )
-    full_name = forms.CharField(max_length=150, required=False, label=_("name"))
+    full_name = forms.CharField(
+        max_length=150, required=False, label=pgettext_lazy("account holder", "name")
+    )
     role = forms.ChoiceField(choices=AccountRole.choices, label=_("role"))
     unit = forms.ModelChoiceField(
         queryset=Unit.objects.order_by("order", "name"),
@@ -137,8 +141,8 @@ class AccountForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if (data.get("role") == AccountRole.LIAISON) != (data.get("unit") is not None):
             raise ValidationError(
                 _("A liaison account needs exactly one unit; other accounts none.")

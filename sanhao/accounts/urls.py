@@ -15,6 +15,7 @@ urlpatterns = [
     path("users/<int:user_pk>/reset/", views.user_reset, name="user_reset"),
     path("users/<int:user_pk>/deactivate/", views.user_deactivate, name="user_deactivate"),
     path("users/<int:user_pk>/reactivate/", views.user_reactivate, name="user_reactivate"),
-    path("users/<int:user_pk>/two-factor-off/", views.user_two_factor_off,
-         name="user_two_factor_off"),  # fmt: skip
+    path(
+        "users/<int:user_pk>/two-factor-off/", views.user_two_factor_off, name="user_two_factor_off"
+    ),
 ]

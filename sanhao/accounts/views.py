@@ -27,7 +27,13 @@ from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanhao.accounts import access, services
-from sanhao.accounts.forms import AccountForm, CodeForm, LoginForm, OwnPasswordForm, ResetPasswordForm
+from sanhao.accounts.forms import (
+    AccountForm,
+    CodeForm,
+    LoginForm,
+    OwnPasswordForm,
+    ResetPasswordForm,
+)
 from sanhao.accounts.http import AuthenticatedRequest
 from sanhao.accounts.models import User
 from sanhao.lib.errors import DomainError
@@ -61,29 +67,25 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
-def _throttled_message(why: dict[str, Any] | None) -> str:
-    return _("Too many wrong codes: wait a moment and try again.")
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login_verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in: the 6-digit code. Wrong codes make the device wait
     longer each time (django-otp's throttling); the account is signed in only now."""
     pending = request.session.get(PENDING_LOGIN)
-    user = None
-    if isinstance(pending, dict) and time.time() - pending.get("at", 0) <= settings.LOGIN_CODE_SECONDS:
-        user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
-    device = services.confirmed_device(user) if user is not None else None
+    user, device = None, None
+    if isinstance(pending, dict) and time.time() - pending["at"] <= settings.LOGIN_CODE_SECONDS:
+        user = User.objects.filter(pk=int(pending["user"]), is_active=True).first()
+        device = services.confirmed_device(user) if user is not None else None
     if user is None or device is None or not isinstance(pending, dict):
         request.session.pop(PENDING_LOGIN, None)
         messages.info(request, _("Enter your account name and password again."))
         return redirect("accounts:login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        allowed, why = device.verify_is_allowed()
+        allowed, _why = device.verify_is_allowed()
         if not allowed:
-            form.add_error(None, _throttled_message(why))
+            form.add_error(None, _("Too many wrong codes: wait a moment and try again."))
         elif verify_token(user, device.persistent_id, form.cleaned_data["code"]) is not None:
             del request.session[PENDING_LOGIN]
             auth_login(request, user, backend=pending["backend"])
@@ -136,10 +138,10 @@ def two_factor(request: AuthenticatedRequest) -> HttpResponse:
         if action == "confirm":
             form = CodeForm(request.POST)
             if form.is_valid():
-                device = services.confirm_two_factor(user, form.cleaned_data["code"],
-                                                     keep=request.session.session_key,
-                                                     actor=user)  # fmt: skip
-                otp_login(request, device)
+                confirmed = services.confirm_two_factor(user, form.cleaned_data["code"],
+                                                        keep=request.session.session_key,
+                                                        actor=user)  # fmt: skip
+                otp_login(request, confirmed)
                 messages.success(request, _("Two-factor sign-in is on."))
                 return redirect("accounts:two_factor")
         if action == "off":
@@ -233,7 +235,9 @@ def user_reset(request: AuthenticatedRequest, user_pk: int) -> HttpResponse:
                    "reset_form": form})  # fmt: skip
 
 
-def _account_action(request: AuthenticatedRequest, user_pk: int, act: Any, done: str) -> HttpResponse:
+def _account_action(
+    request: AuthenticatedRequest, user_pk: int, act: Any, done: str
+) -> HttpResponse:
     account = access.get_account_for_office(request.user, user_pk)
     try:
         act(account, actor=request.user)
