@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "sanhao.audit",
     "sanhao.accounts",
     "sanhao.orgs",
@@ -82,7 +84,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "sanhao.accounts.middleware.IdleTimeoutMiddleware",
+    "sanhao.accounts.middleware.AccountGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -207,6 +211,13 @@ OFFICE_IDLE_SECONDS = env_int("OFFICE_IDLE_MINUTES", 30) * 60
 IDLE_REFRESH_SECONDS = 60  # the idle window moves (one session write) at most this often
 SESSION_ENGINE = "sanhao.accounts.sessions"  # Django's database sessions, read faster
 SESSION_COOKIE_HTTPONLY = True
+
+# Two-factor sign-in (django-otp, TOTP): optional for every office account; with
+# OFFICE_REQUIRE_2FA on, an office account without an authenticator is sent to set one up.
+OFFICE_REQUIRE_2FA = env_bool("OFFICE_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = SITE_NAME
+OTP_TOTP_THROTTLE_FACTOR = 1  # after n wrong codes in a row, wait 2**(n-1) seconds
+LOGIN_CODE_SECONDS = 300  # the code is asked for this long after the password
 SESSION_COOKIE_SAMESITE = "Lax"
 
 LANGUAGE_CODE = "zh-hans"

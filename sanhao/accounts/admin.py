@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanhao.accounts.models import User
 from sanhao.audit.admin_mixins import AuditedAdmin
@@ -14,6 +15,9 @@ from sanhao.audit.services import record
 # Roles are the accounts' `role`; Django's groups are not used, and an unaudited admin
 # page must not exist.
 admin.site.unregister(Group)
+# Authenticator keys are set up and removed on the accounts' own pages, which audit it.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 
 
 @admin.register(User)

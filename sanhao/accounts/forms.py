@@ -1,14 +1,19 @@
 from datetime import timedelta
+from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from sanhao.accounts.models import AccountRole, User
 from sanhao.lib.net import throttle_address
+from sanhao.orgs.models import Unit
 
 
 def account_under_attack(username: str) -> bool:
@@ -68,3 +73,83 @@ class LoginForm(AuthenticationForm):
         ):
             raise ValidationError(self.error_messages["under_attack"], code="under_attack")
         return super().clean()
+
+
+class CodeForm(forms.Form):
+    """The six digits of an authenticator app."""
+
+    code = forms.RegexField(
+        regex=r"^\s*\d{6}\s*$",
+        label=_("6-digit code"),
+        error_messages={"invalid": _("Enter the 6 digits shown in the authenticator app.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": "8",
+                   "autofocus": True}
+        ),
+    )  # fmt: skip
+
+    def clean_code(self) -> str:
+        return str(self.cleaned_data["code"]).strip()
+
+
+class OwnPasswordForm(PasswordChangeForm):
+    """Django's own form (the old password, the new one twice, the validators)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("current password")
+        self.fields["new_password1"].label = _("new password")
+        self.fields["new_password2"].label = _("new password again")
+        self.fields["new_password1"].help_text = _(
+            "At least 8 characters, not only digits, not a common password, not like the "
+            "account name."
+        )
+
+
+class ResetPasswordForm(forms.Form):
+    password = forms.CharField(
+        required=False,
+        max_length=128,
+        strip=False,
+        label=_("temporary password (leave empty to generate one)"),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class AccountForm(forms.Form):
+    username = forms.RegexField(
+        regex=r"^[A-Za-z0-9_.@+-]{2,150}$",
+        label=_("account name"),
+        help_text=_("Latin letters, digits and . @ + - _ ; used to sign in."),
+        error_messages={"invalid": _("Use Latin letters, digits and . @ + - _ only.")},
+    )
+    full_name = forms.CharField(
+        max_length=150, required=False, label=pgettext_lazy("account holder", "name")
+    )
+    role = forms.ChoiceField(choices=AccountRole.choices, label=_("role"))
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.order_by("order", "name"),
+        required=False,
+        label=_("unit"),
+        help_text=_("Only for a unit liaison."),
+    )
+    password = forms.CharField(
+        required=False,
+        max_length=128,
+        strip=False,
+        label=_("first password (leave empty to generate one)"),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("role") == AccountRole.LIAISON) != (data.get("unit") is not None):
+            raise ValidationError(
+                _("A liaison account needs exactly one unit; other accounts none.")
+            )
+        if data.get("password"):
+            try:
+                validate_password(data["password"], User(username=data.get("username", "")))
+            except ValidationError as error:
+                self.add_error("password", error)
+        return data

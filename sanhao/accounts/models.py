@@ -36,6 +36,12 @@ class User(AbstractUser):
         verbose_name=_("demo account"),
         help_text=_("Demo accounts cannot sign in when DEBUG is off."),
     )
+    must_change_password = models.BooleanField(
+        default=False,
+        verbose_name=_("must change password"),
+        help_text=_("Set when the office gave the account a password: it is asked for a new one "
+                    "at its next sign-in."),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("account")
@@ -69,3 +75,19 @@ class User(AbstractUser):
     @property
     def is_viewer(self) -> bool:
         return self.is_active and self.role == AccountRole.VIEWER
+
+
+class UserSession(models.Model):
+    """Which database session belongs to which account, written at sign-in: ending an
+    account's sessions deletes its few rows by key instead of reading every session."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in")
+    session_key = models.CharField(max_length=40, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.session_key[:6]}"

@@ -32,3 +32,13 @@ class SessionStore(DatabaseSessionStore):
             self._session_key = None
             return None
         return model(session_key=key, session_data=row[0])
+
+    def cycle_key(self) -> None:
+        """A new key for the same session (at sign-in, at a password change): the
+        account's row in UserSession follows it."""
+        old = self.session_key
+        super().cycle_key()
+        if old and old != self.session_key:
+            from sanhao.accounts.models import UserSession
+
+            UserSession.objects.filter(session_key=old).update(session_key=self.session_key)

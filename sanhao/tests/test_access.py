@@ -189,6 +189,16 @@ VIEWS = {
     # The working-day calendar (sanhao/workdays): the office only.
     "workdays:index": ("get", OFFICE, {}),
     "workdays:year": ("get", OFFICE, {"year": "2027"}),
+    # Accounts (sanhao/accounts): one's own password for everyone; the office manages accounts.
+    "accounts:password_change": ("get", set(ROLES), {}),
+    "accounts:two_factor": ("get", OFFICE, {}),
+    "accounts:user_list": ("get", OFFICE, {}),
+    "accounts:user_create": ("get", OFFICE, {}),
+    "accounts:user_detail": ("get", OFFICE, {"user_pk": "A"}),
+    "accounts:user_reset": ("post", OFFICE, {"user_pk": "A"}),
+    "accounts:user_deactivate": ("post", OFFICE, {"user_pk": "A"}),
+    "accounts:user_reactivate": ("post", OFFICE, {"user_pk": "A"}),
+    "accounts:user_two_factor_off": ("post", OFFICE, {"user_pk": "A"}),
 }
 # The voters' pages take a code, never an account: anyone may open them (test below).
 PUBLIC = {"ballots:vote", "ballots:vote_session", "ballots:submit", "ballots:receipt"}
@@ -197,7 +207,10 @@ NOTICE_PUBLIC = {"notice:index", "notice:detail", "notice:object"}
 # Screens for a public hall: no account, every unit's name, nobody's personal data.
 PUBLIC_SCREENS = {"leaderboard:screen"}
 NOT_WALKED = (
-    {"accounts:login", "accounts:logout", "set_language"} | PUBLIC | NOTICE_PUBLIC | PUBLIC_SCREENS
+    {"accounts:login", "accounts:login_verify", "accounts:logout", "set_language"}
+    | PUBLIC
+    | NOTICE_PUBLIC
+    | PUBLIC_SCREENS
 )
 
 
@@ -449,6 +462,7 @@ def _kwargs(world, spec: dict[str, str], unit: str | Post) -> dict[str, object]:
         "event_pk": _event(world, team).pk,
         "fmt": spec.get("fmt") or "xlsx",  # a report's format
         "year": 2027,  # a year of the working-day calendar
+        "user_pk": (world.liaison_a if team == world.a else world.liaison_b).pk,  # its liaison
     }
     if "category" in spec:
         values["category"] = "team"
@@ -604,6 +618,7 @@ def test_it_never_shows_another_unit_to_a_liaison_on_any_url(world, transferred)
             "category",
             "candidate",
             "job_id",
+            "user_pk",
         }
         assert not unknown, f"teach this test the URL parameter(s) {unknown} of {name}"
         for objects in ("B", transferred):
