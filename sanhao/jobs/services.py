@@ -24,6 +24,8 @@ from django.db import close_old_connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from sanhao.audit.services import record
 from sanhao.jobs.models import Job, JobState, WorkerBeat
@@ -221,6 +223,10 @@ def requeue_stale(*, now: dt.datetime | None = None) -> list[Job]:
             )  # fmt: skip
             if not taken:
                 continue
+            # The dead worker's task row stays "running" for ever otherwise.
+            DBTaskResult.objects.filter(id=job.task_id, status=TaskResultStatus.RUNNING).update(
+                status=TaskResultStatus.FAILED, finished_at=now
+            )
             task = run_job.enqueue(str(job.pk))
             Job.objects.filter(pk=job.pk).update(task_id=str(task.id)[:64])
             record("jobs.job.requeue", actor=None, obj=job,

@@ -100,6 +100,8 @@ def test_a_job_whose_worker_died_is_queued_again_and_finishes(world, queue):
     assert (job.state, job.attempts) == (JobState.DONE, 2)
     assert ScoreRun.objects.count() == 1
     assert AuditEntry.objects.filter(action="jobs.job.requeue", object_id=str(job.pk)).exists()
+    assert DBTaskResult.objects.filter(status="FAILED").count() == 1  # the dead worker's
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 1
 
 
 def test_a_running_job_with_a_live_heartbeat_is_left_alone(world, queue):
