@@ -65,6 +65,7 @@ class Walk:
         self.errors: list[str] = []
         self.n = 0
         self.pages: list[Any] = []
+        self.started = time.monotonic()
 
     def open(self, user: str | None, viewport: dict[str, int] = DESKTOP, **kwargs: Any) -> Any:
         context = self.browser.new_context(
@@ -89,6 +90,7 @@ class Walk:
 
     def shot(self, page: Any, step: str) -> None:
         self.n += 1
+        print(f"{time.monotonic() - self.started:5.1f} s  {self.n:02d} {step}")
         page.screenshot(path=SCREENSHOTS / f"year-{self.n:02d}-{step}.png", full_page=True)
 
 
@@ -112,6 +114,8 @@ def _zip_download(page: Any, link: str, name: str, tmp_path: Path) -> bytes:
 
 def test_the_whole_year_in_a_browser(browser, demo_site, monkeypatch, tmp_path):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob("year-*.png"):
+        old.unlink()
     started = time.monotonic()
     walk = Walk(browser, demo_site)
     try:
@@ -281,10 +285,10 @@ def _the_year(walk: Walk, monkeypatch: Any, tmp_path: Path) -> None:
     # 5. A ballot of the district's cadres on the good leaders: three codes, three voters.
     office.goto(demo_site + "/")
     office.get_by_role("link", name="民主测评（测评日）").click()
-    office.get_by_role("link", name="新建测评场次").click()
+    office.get_by_role("button", name="新建测评场次").click()
     office.get_by_label("标题").fill("好班长民主测评（两代表一委员及群众）")
     office.get_by_label("各镇街同一类别的测评对象").check()
-    office.get_by_label("类别").select_option(label="好班长")
+    office.get_by_role("combobox", name=re.compile("^类别")).select_option(label="好班长")
     office.get_by_label("两代表一委员及群众：应参加人数").fill("3")
     office.get_by_role("button", name="创建测评场次").click()
     session = BallotSession.objects.get(title="好班长民主测评（两代表一委员及群众）")
