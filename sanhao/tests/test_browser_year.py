@@ -91,6 +91,9 @@ class Walk:
     def shot(self, page: Any, step: str) -> None:
         self.n += 1
         print(f"{time.monotonic() - self.started:5.1f} s  {self.n:02d} {step}")
+        # Nothing sticks out of the page: a wide table scrolls in its own box.
+        wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert wide <= 0, f"{page.url} is {wide} px wider than the window"
         page.screenshot(path=SCREENSHOTS / f"year-{self.n:02d}-{step}.png", full_page=True)
 
 
