@@ -179,7 +179,7 @@ def _the_year(walk: Walk, monkeypatch: Any, tmp_path: Path) -> None:
     walk.shot(liaison, "actuals-on-the-page")
     assert Figure.objects.filter(unit__code="baimi", kind="actual", month=11).count() == 3
 
-    # ... and records October's study session with its minutes as a PDF.
+    # ... and records November's study session with its minutes as a PDF.
     liaison.goto(demo_site + "/")
     liaison.get_by_role("link", name="过程记录").click()
     form = liaison.locator("#record-form")
@@ -330,7 +330,7 @@ def _the_year(walk: Walk, monkeypatch: Any, tmp_path: Path) -> None:
     office.get_by_role("link", name="各镇街量化计分（K）").click()
     office.get_by_role("button", name="立即重新计分").click()
     expect(office.get_by_text("已完成计分")).to_be_visible()
-    run = ScoreRun.objects.order_by("-pk").first()
+    run = ScoreRun.objects.latest("pk")
     office.get_by_role("link", name="好班长").first.click()
     expect(office.get_by_role("heading", name="这个排名有多可靠？")).to_be_visible()
     expect(office.locator("tr.quota-line")).to_have_count(1)
