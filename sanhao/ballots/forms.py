@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sanhao.orgs.models import Unit
 from sanhao.scoring.codes import CATEGORIES
@@ -20,7 +21,7 @@ class LocalDateTimeInput(forms.DateTimeInput):
 
 
 class SessionForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=120)
+    title = forms.CharField(label=pgettext_lazy("document", "title"), max_length=120)
     scope = forms.ChoiceField(
         label=_("candidates"),
         choices=[

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sanhao.lib.forms import FlexibleDateField
 from sanhao.orgs.models import Post, Unit
@@ -16,7 +17,7 @@ class PostChoiceField(forms.ModelChoiceField):
 
 class SpotCheckForm(forms.Form):
     held_on = FlexibleDateField(label=_("date"))
-    title = forms.CharField(label=_("title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("document", "title"), max_length=200)
     indicators = forms.MultipleChoiceField(
         label=_("indicators reviewed"), required=False, widget=forms.CheckboxSelectMultiple
     )
