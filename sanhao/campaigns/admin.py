@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 
 from sanhao.audit.admin_mixins import AuditedAdmin
@@ -10,3 +12,7 @@ class CampaignYearAdmin(AuditedAdmin):
     audit_fields = ("district", "year", "title")
     # The phase moves only through the home page's button, which checks the order.
     readonly_fields = ["phase", "phase_changed"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        # A year opens on its page (campaigns:open_year), which starts its scheme.
+        return False

@@ -36,6 +36,26 @@ def open_campaign_year(
 
 
 @transaction.atomic
+def open_next_year(year: int, *, title: str = "", actor: Any) -> CampaignYear:
+    """The office opens a new campaign year from its page: in the district, after the
+    newest year has been decided (the pages follow the newest year, so an undecided one
+    would drop out of sight), and only a later year."""
+    require_office_actor(actor)
+    district = District.objects.order_by("pk").first()
+    if district is None:
+        raise DomainError(_("There is no district yet: import the roster first."))
+    newest = CampaignYear.objects.filter(district=district).order_by("-year").first()
+    if newest is not None and newest.phase != Phase.DECIDED:
+        raise DomainError(
+            _("%(title)s has not been decided yet: open the next year after its award "
+              "decision.") % {"title": newest.display_title}
+        )  # fmt: skip
+    if newest is not None and year <= newest.year:
+        raise DomainError(_("The new year must come after %(year)s.") % {"year": newest.year})
+    return open_campaign_year(district, year, title=title, actor=actor)
+
+
+@transaction.atomic
 def advance_phase(campaign: CampaignYear, *, to: str, actor: Any) -> CampaignYear:
     """Move the year to the next phase. `to` must be that next phase: a stale form fails."""
     require_office_actor(actor)

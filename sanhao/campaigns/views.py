@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
 from sanhao.accounts.http import AuthenticatedRequest
 from sanhao.audit.services import chain_head
@@ -81,3 +85,35 @@ def advance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             },
         )
     return redirect("home")
+
+
+class OpenYearForm(forms.Form):
+    year = forms.IntegerField(label=_lazy("Year"), min_value=2000, max_value=2100)
+    title = forms.CharField(
+        label=_lazy("Title (optional)"), max_length=200, required=False,
+        help_text=_lazy("Empty: “2027年度三好创争”."),
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def open_year(request: AuthenticatedRequest) -> HttpResponse:
+    """The office opens the next campaign year: its phase is 制定计划 and its scheme
+    starts as the engine's default, to be set on the scheme page."""
+    if not request.user.is_office:
+        raise PermissionDenied
+    newest = current_campaign()
+    initial = {"year": (newest.year + 1) if newest else timezone.localdate().year}
+    form = OpenYearForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.open_next_year(form.cleaned_data["year"],
+                                               title=form.cleaned_data["title"],
+                                               actor=request.user)  # fmt: skip
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("%(title)s is open. Set its scheme next.")
+                             % {"title": campaign.display_title})  # fmt: skip
+            return redirect("rankings:scheme", pk=campaign.pk)
+    return render(request, "campaigns/open_year.html", {"form": form, "newest": newest})

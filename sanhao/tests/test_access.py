@@ -35,6 +35,7 @@ VIEWS = {
     "orgs:roster_template": ("get", OFFICE, {}),
     "orgs:roster_problems": ("get", OFFICE, {"problems_pk": "A"}),
     "campaigns:advance": ("post", OFFICE, {"pk": "campaign"}),
+    "campaigns:open_year": ("get", OFFICE, {}),
     "rankings:scheme": ("get", SCHEME_READERS, {"pk": "campaign"}),
     "rankings:scheme_download": ("get", SCHEME_READERS, {"pk": "campaign"}),
     "rankings:scheme_version_download": ("get", SCHEME_READERS, {"pk": "campaign", "number": "1"}),
