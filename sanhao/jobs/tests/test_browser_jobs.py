@@ -20,7 +20,7 @@ def test_the_page_follows_the_job_to_its_result(browser: Any, demo_site: str, se
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
                                   "QUEUES": ["default"]}}  # fmt: skip
-    year = CampaignYear.objects.order_by("-year").first()
+    year = CampaignYear.objects.latest("year")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
     page = context.new_page()
