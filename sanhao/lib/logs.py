@@ -131,7 +131,9 @@ class RedactPaths(logging.Filter):
         for arg in args:
             if isinstance(arg, str) and arg in raw:
                 changed.append(route_of(request))
-            elif isinstance(arg, str) and record.name == "django.server" and REQUEST_LINE.match(arg):
+            elif (
+                isinstance(arg, str) and record.name == "django.server" and REQUEST_LINE.match(arg)
+            ):
                 changed.append(_request_line(arg))
             else:
                 changed.append(arg)

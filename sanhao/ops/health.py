@@ -48,7 +48,10 @@ def database() -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         row = cursor.fetchone()
-    return {"ok": row is not None and row[0] == 1, "ms": round((time.perf_counter() - started) * 1000, 1)}
+    return {
+        "ok": row is not None and row[0] == 1,
+        "ms": round((time.perf_counter() - started) * 1000, 1),
+    }
 
 
 @check("audit_guards")
