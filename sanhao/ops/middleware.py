@@ -63,6 +63,7 @@ class RequestLogMiddleware:
                 response.status_code,
                 ms,
                 extra={
+                    "request_id": rid,
                     "method": method,
                     "route": route,
                     "view": match.view_name if match is not None else "",

@@ -72,3 +72,36 @@ def test_a_record_logged_now_reaches_the_runs_log_with_this_test(request: Any) -
     lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     mine = [line for line in lines if line["logger"] == "sanhao.ops.tests"]
     assert mine and mine[-1]["test"] == request.node.nodeid and mine[-1]["level"] == "DEBUG"
+
+
+PLANTED = os.environ.get("SANHAO_PLANT_LEAK", "")
+
+
+@checking
+@pytest.mark.skipif(bool(PLANTED), reason="the outer run")
+def test_a_run_that_logs_an_issued_code_fails_and_names_the_test(tmp_path: Path) -> None:
+    """A pytest of its own runs the planted test below: the run must fail on the log."""
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {**os.environ, "SANHAO_PLANT_LEAK": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", __file__, "-q", "-p", "no:cacheprovider",
+         "-k", "planted_leak"],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    out = done.stdout
+    assert "1 passed" in out, out[-3000:] + done.stderr[-2000:]
+    assert done.returncode == 1, out[-3000:]
+    assert "LOG LEAK" in out and "test_it_logs_a_planted_leak" in out and CODE not in out
+    kept = [line.rsplit(" ", 1)[-1] for line in out.splitlines() if "the log is kept in" in line]
+    assert kept and Path(kept[0]).exists()
+    Path(kept[0]).unlink()
+
+
+@pytest.mark.skipif(not PLANTED, reason="run by the test above in a pytest of its own")
+def test_it_logs_a_planted_leak() -> None:
+    leakcheck._collect([CODE])
+    logging.getLogger("sanhao.planted").info("a careless line: %s", codes.shown(CODE))

@@ -17,7 +17,7 @@ def test_it_shows_the_office_the_chain_head_checks_tables_and_versions(world: An
     page = world.client_for(world.office).get(reverse("ops:status"))
     body = page.content.decode()
     assert page.status_code == 200
-    assert f"#{seq}" in body and hash_ in body
+    assert f"第 {seq} 条" in body and hash_ in body
     assert "audit_auditentry" in body and "ballots_votercode" in body
     assert "Django" in body and connection.vendor in body
 
@@ -42,7 +42,7 @@ def test_verifying_the_chain_is_audited_and_says_the_result(world: Any) -> None:
 def test_a_broken_chain_is_reported(world: Any, monkeypatch: Any) -> None:
     monkeypatch.setattr(services, "verify_chain", lambda: ChainReport(False, 3, 4, "altered"))
     done = world.client_for(world.office).post(reverse("ops:verify_audit"), follow=True)
-    assert "#4" in done.content.decode() and "失败" in done.content.decode()
+    assert "第 4 条被篡改" in done.content.decode() and "校验失败" in done.content.decode()
     assert AuditEntry.objects.get(action="ops.audit.verified").data["problem"] == "altered"
 
 
