@@ -54,7 +54,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     write = print
     if reporter is not None:
-        reporter.ensure_newline()
+        if reporter._tw.width_of_current_line:  # after the progress dots
+            reporter.write("\n")
         write = reporter.write_line
     if leaks:
         for leak in leaks:
@@ -62,7 +63,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         write(f"LOG LEAK: {len(leaks)} found; the log is kept in {path}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
     else:
-        write(f"log check: no voter code or receipt in the log ({len(leakcheck.ISSUED)} issued)")
+        issued = len(leakcheck.ISSUED)
+        cost = leakcheck._STATE.get("cost", "")
+        write(f"log check: none of the {issued} codes and receipts issued is in the log ({cost})")
 
 
 @dataclass

@@ -40,6 +40,8 @@ if not DEBUG and (len(BALLOT_CODE_KEY) < 32 or BALLOT_CODE_KEY in (SECRET_KEY, A
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = env_str("SITE_NAME", "三好创争")
+# The deployed commit, for the office's status page; empty: read from the checkout's .git.
+GIT_COMMIT = env_str("GIT_COMMIT", "")
 
 INSTALLED_APPS = [
     "sanhao.accounts.admin_site.SanhaoAdminConfig",

@@ -127,7 +127,7 @@ class RedactPaths(logging.Filter):
         if callable(full):
             raw.add(full())
         raw.discard(None)
-        changed = []
+        changed: list[object] = []
         for arg in args:
             if isinstance(arg, str) and arg in raw:
                 changed.append(route_of(request))

@@ -8,7 +8,6 @@ and a long walk must not hold up the voters' pages; `record` is atomic on its ow
 
 from __future__ import annotations
 
-import os
 import platform
 import subprocess
 from dataclasses import dataclass
@@ -116,7 +115,7 @@ def database_size() -> int | None:
 @lru_cache(maxsize=1)
 def git_commit() -> str:
     """The deployed commit: GIT_COMMIT from the environment, else the checkout's HEAD."""
-    given = os.environ.get("GIT_COMMIT", "").strip()
+    given = str(getattr(settings, "GIT_COMMIT", "")).strip()
     if given:
         return given[:40]
     try:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,21 @@ from sanhao.lib.logscan import Leak, find_tokens
 ISSUED: dict[str, str] = {}  # token → the test that was running when it was issued
 RUNNING = {"test": ""}
 _STATE: dict[str, Any] = {}
+
+
+class _TimedFileHandler(logging.FileHandler):
+    """Counts the records it writes and the time it takes (the check's cost, printed)."""
+
+    records = 0
+    seconds = 0.0
+
+    def handle(self, record: logging.LogRecord) -> bool:
+        started = time.perf_counter()
+        try:
+            return bool(super().handle(record))
+        finally:
+            self.records += 1
+            self.seconds += time.perf_counter() - started
 
 
 class _TestName(logging.Filter):
@@ -64,8 +80,8 @@ def _wrap_issuers() -> None:
         _collect([token])
         return token
 
-    services.issue_codes = issue_codes  # type: ignore[assignment]
-    codes.new_receipt = new_receipt  # type: ignore[assignment]
+    services.issue_codes = issue_codes
+    codes.new_receipt = new_receipt
 
 
 def _open_every_logger(handler: logging.Handler) -> None:
@@ -96,7 +112,7 @@ def start() -> None:
     folder = Path(settings.BASE_DIR) / "artifacts"
     folder.mkdir(exist_ok=True)
     path = folder / f"test-logs-{os.getpid()}.jsonl"
-    handler = logging.FileHandler(path, mode="w", encoding="utf-8", delay=False)
+    handler = _TimedFileHandler(path, mode="w", encoding="utf-8", delay=False)
     handler.setFormatter(JsonFormatter())
     handler.addFilter(RedactPaths())
     handler.addFilter(_TestName())
@@ -117,7 +133,7 @@ def end_test() -> None:
 def finish() -> tuple[list[Leak], Path | None]:
     """The tokens found in the log (empty: none), and the log file's path."""
     path: Path | None = _STATE.get("path")
-    handler: logging.Handler | None = _STATE.get("handler")
+    handler: _TimedFileHandler | None = _STATE.get("handler")
     if path is None or handler is None:
         return [], None
     for logger in _STATE.get("attached", []):
@@ -125,7 +141,12 @@ def finish() -> tuple[list[Leak], Path | None]:
     handler.close()
     from sanhao.ballots.codes import ALPHABET
 
+    started = time.perf_counter()
     leaks = find_tokens(path, ISSUED, alphabet=ALPHABET)
+    _STATE["cost"] = (
+        f"{handler.records} records written in {handler.seconds:.2f} s, "
+        f"searched in {time.perf_counter() - started:.2f} s"
+    )
     if not leaks and not os.environ.get("SANHAO_KEEP_TEST_LOG"):
         path.unlink(missing_ok=True)
     return leaks, path

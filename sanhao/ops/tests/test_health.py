@@ -63,3 +63,9 @@ def test_it_fails_when_the_audit_guards_are_gone(db: Any, monkeypatch: Any) -> N
     body = json.loads(response.content)
     assert response.status_code == 503 and body["checks"]["audit_guards"]["ok"] is False
     assert body["checks"]["audit_guards"]["missing"] == len(guards.expected(django.db.connection))
+
+
+def test_a_probe_over_plain_http_is_not_sent_to_https(db: Any, settings: Any) -> None:
+    settings.SECURE_SSL_REDIRECT = True
+    assert Client().get("/healthz").status_code == 200
+    assert Client().get("/vote/").status_code == 301

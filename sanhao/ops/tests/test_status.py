@@ -52,9 +52,9 @@ def test_the_office_finds_the_page_in_its_menu(world: Any) -> None:
     assert url not in world.client_for(world.viewer).get(reverse("home")).content.decode()
 
 
-def test_it_knows_the_commit_from_the_environment(monkeypatch: Any) -> None:
+def test_it_knows_the_commit_from_the_environment(settings: Any) -> None:
     services.git_commit.cache_clear()
-    monkeypatch.setenv("GIT_COMMIT", "abc1234")
+    settings.GIT_COMMIT = "abc1234"
     try:
         assert services.versions()["commit"] == "abc1234"
     finally:
