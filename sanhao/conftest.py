@@ -8,6 +8,7 @@ through the real services, as the application builds it.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,49 @@ from sanhao.orgs import services
 from sanhao.orgs.models import District, Person, Post, Role, Unit
 
 PASSWORD = "a-long-test-password-42"
+
+
+# No voter code in any log: every record of the run is written as JSON to a file and
+# searched at the end for every code issued (sanhao/tests/leakcheck.py).
+# SANHAO_LOG_CHECK=0 turns it off (to measure what it costs).
+def pytest_sessionstart(session: pytest.Session) -> None:
+    from sanhao.tests import leakcheck
+
+    if os.environ.get("SANHAO_LOG_CHECK", "1") != "0":
+        leakcheck.start()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    from sanhao.tests import leakcheck
+
+    leakcheck.begin_test(item.nodeid)
+    yield
+    leakcheck.end_test()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    from sanhao.tests import leakcheck
+
+    leaks, path = leakcheck.finish()
+    if path is None:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    write = print
+    if reporter is not None:
+        if reporter._tw.width_of_current_line:  # after the progress dots
+            reporter.write("\n")
+        write = reporter.write_line
+    if leaks:
+        for leak in leaks:
+            write(f"LOG LEAK: {leakcheck.describe(leak)}")
+        write(f"LOG LEAK: {len(leaks)} found; the log is kept in {path}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    else:
+        issued = len(leakcheck.ISSUED)
+        cost = leakcheck._STATE.get("cost", "")
+        write(f"log check: none of the {issued} codes and receipts issued is in the log ({cost})")
 
 
 @dataclass

@@ -40,6 +40,8 @@ if not DEBUG and (len(BALLOT_CODE_KEY) < 32 or BALLOT_CODE_KEY in (SECRET_KEY, A
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = env_str("SITE_NAME", "三好创争")
+# The deployed commit, for the office's status page; empty: read from the checkout's .git.
+GIT_COMMIT = env_str("GIT_COMMIT", "")
 
 INSTALLED_APPS = [
     "sanhao.accounts.admin_site.SanhaoAdminConfig",
@@ -74,9 +76,12 @@ INSTALLED_APPS = [
     "sanhao.jobs",
     "sanhao.backups",
     "sanhao.demo",
+    "sanhao.ops",
 ]
 
 MIDDLEWARE = [
+    # First, so that it times and names every request, a redirect to HTTPS included.
+    "sanhao.ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -279,6 +284,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# The load balancer's health probe may come over plain HTTP, straight to gunicorn.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
@@ -301,9 +308,38 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Logs (docs/operations.md, "Logs and monitoring"): one JSON object per line on stderr
+# unless LOG_FORMAT=text (the default with DEBUG on). Django's own request loggers log the
+# URL's route pattern, never the raw path or a query string (sanhao.lib.logs.RedactPaths);
+# sanhao.request logs one line per request (sanhao.ops.middleware) whatever LOG_LEVEL says.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise RuntimeError("LOG_FORMAT must be json or text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_paths": {"()": "sanhao.lib.logs.RedactPaths"}},
+    "formatters": {
+        "json": {"()": "sanhao.lib.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["redact_paths"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Django's defaults add handlers of their own (the development server's, which
+        # writes the raw request line, and mail_admins): everything goes through the
+        # console handler above instead.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        **{
+            name: {"level": "INFO", "filters": ["redact_paths"], "propagate": True}
+            for name in ("django.request", "django.security.csrf", "django.server")
+        },
+        "sanhao.request": {"level": "INFO", "propagate": True},
+    },
 }

@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("sanhao.awards.urls_public")),
     path("", include("sanhao.leaderboard.urls")),
     path("", include("sanhao.jobs.urls")),
+    path("", include("sanhao.ops.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name none (the admin's).

@@ -147,8 +147,9 @@ def deliver_emails(day: dt.date, result: RunResult) -> None:
                     raise RuntimeError("no e-mail connection")
                 _message(recipient, notices, connection).send()
             except Exception as error:  # an SMTP refusal, a timeout, a bad address …
-                logger.warning("reminders: e-mail to %s failed, tried again next run: %s",
-                               recipient.get_username(), error)  # fmt: skip
+                # The account's id, not its name or address: no personal data in logs.
+                logger.warning("reminders: e-mail to account %s failed (%s), tried again "
+                               "next run", recipient_id, type(error).__name__)  # fmt: skip
                 failed.append(recipient_id)
                 result.emails_failed += 1
             else:

@@ -200,9 +200,19 @@ VIEWS = {
     "accounts:user_deactivate": ("post", OFFICE, {"user_pk": "A"}),
     "accounts:user_reactivate": ("post", OFFICE, {"user_pk": "A"}),
     "accounts:user_two_factor_off": ("post", OFFICE, {"user_pk": "A"}),
+    # The office's status page and its audit check (sanhao/ops); /healthz is PUBLIC below.
+    "ops:status": ("get", OFFICE, {}),
+    "ops:verify_audit": ("post", OFFICE, {}),
 }
 # The voters' pages take a code, never an account: anyone may open them (test below).
-PUBLIC = {"ballots:vote", "ballots:vote_session", "ballots:submit", "ballots:receipt"}
+# /healthz, for the load balancer and monitoring, needs no account either and sets no cookie.
+PUBLIC = {
+    "ballots:vote",
+    "ballots:vote_session",
+    "ballots:submit",
+    "ballots:receipt",
+    "ops:healthz",
+}
 # The public notice (公示) and its objection form: anyone, with no account (test below).
 NOTICE_PUBLIC = {"notice:index", "notice:detail", "notice:object"}
 # Screens for a public hall: no account, every unit's name, nobody's personal data.
