@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from sanhao.accounts.http import AuthenticatedRequest
 from sanhao.audit.management.commands.verify_audit import PROBLEMS
 from sanhao.audit.services import chain_head
+from sanhao.backups.services import last_backup
 from sanhao.ops import health, services
 from sanhao.ops.access import require_ops_office
 
@@ -63,6 +64,7 @@ def status(request: AuthenticatedRequest) -> HttpResponse:
             "database_size": services.database_size(),
             "tables": services.table_rows(),
             "versions": services.versions(),
+            "last_backup": last_backup(),
         },
     )
 

@@ -59,3 +59,43 @@ def test_it_knows_the_commit_from_the_environment(settings: Any) -> None:
         assert services.versions()["commit"] == "abc1234"
     finally:
         services.git_commit.cache_clear()
+
+
+def test_the_status_page_shows_the_last_backup_and_the_queue(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sanhao.backups.models import Backup
+
+    client = world.client_for(world.office)
+    page = client.get(reverse("ops:status")).content.decode()
+    assert "尚未做过备份" in page and "任务队列" in page
+    Backup.objects.create(started=timezone.now() - dt.timedelta(minutes=1),
+                          finished=timezone.now(), path="/srv/sanhao-backups/sanhao-20261202-023000",
+                          size_bytes=2048, vendor="sqlite", rows=10, files=1, head_seq=41,
+                          head_hash="ab" * 32)  # fmt: skip
+    page = client.get(reverse("ops:status")).content.decode()
+    assert "sanhao-20261202-023000" in page and "审计链头 #41" in page
+
+
+def test_healthz_fails_when_jobs_wait_and_no_worker_lives(world, client, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sanhao.jobs import services as jobs
+    from sanhao.jobs.models import Job
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
+                                  "QUEUES": ["default"]}}  # fmt: skip
+    job = jobs.start("district_report", actor=world.office, campaign=world.campaign,
+                     label="x", params={"fmt": "xlsx"})  # fmt: skip
+    answer = client.get("/healthz").json()
+    assert answer["checks"]["queue"]["ok"] and answer["checks"]["queue"]["queued"] == 1
+    Job.objects.filter(pk=job.pk).update(created=timezone.now() - dt.timedelta(minutes=5))
+    response = client.get("/healthz")
+    assert response.status_code == 503 and not response.json()["checks"]["queue"]["ok"]
+    jobs.beat("w1", host="app-1", pid=1, jobs_run=0)
+    assert client.get("/healthz").status_code == 200
+    assert "app-1" not in client.get("/healthz").content.decode()  # no host names in public
