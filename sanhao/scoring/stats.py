@@ -138,7 +138,9 @@ def _exact_sums(scores: np.ndarray) -> bool:
     multiples of 1/64 (whole and half points, quarters) far below 2**53. Then the sum of the
     sorted middle scores equals the sum of all minus the highest and the lowest, bit for bit."""
     scaled = scores * 64
-    return bool(np.abs(scaled).max(initial=0.0) < 2.0**40 and np.array_equal(scaled, np.round(scaled)))
+    return bool(
+        np.abs(scaled).max(initial=0.0) < 2.0**40 and np.array_equal(scaled, np.round(scaled))
+    )
 
 
 def _inside_quota(s: np.ndarray, eligible: np.ndarray, quota: int,
