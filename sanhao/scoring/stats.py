@@ -121,23 +121,45 @@ def _panel_table(result: Result, category: CategoryResult) -> tuple[np.ndarray, 
     return table[complete], [int(sheet) for sheet in ids[complete]]
 
 
-def _trimmed(scores: np.ndarray, trim_above: int) -> np.ndarray:
-    """Per-dimension means over axis 1 (judges), trimming one high and one low above the limit."""
+def _trimmed(scores: np.ndarray, trim_above: int, *, exact: bool = False) -> np.ndarray:
+    """Per-dimension means over axis 1 (judges), trimming one high and one low above the limit.
+    `exact`: every sum of these scores is exact (`_exact_sums` of the scores they come from)."""
     r = scores.shape[1]
     if r > trim_above:
+        if exact:  # the same numbers as sorting, without the sort (a third of its time)
+            return (scores.sum(axis=1) - scores.max(axis=1) - scores.min(axis=1)) / (r - 2)
         ordered = np.sort(scores, axis=1)
         return ordered[:, 1:-1].mean(axis=1)
     return scores.mean(axis=1)
 
 
-def _inside_quota(s: np.ndarray, eligible: np.ndarray, quota: int) -> np.ndarray:
-    """For each replicate row of S, which eligible candidates are in the top `quota`."""
-    masked = np.where(eligible, s, -np.inf)
-    order = np.argsort(-masked, axis=-1, kind="stable")
+def _exact_sums(scores: np.ndarray) -> bool:
+    """Whether every sum of these scores is exact in float64 whatever the order of the terms:
+    multiples of 1/64 (whole and half points, quarters) far below 2**53. Then the sum of the
+    sorted middle scores equals the sum of all minus the highest and the lowest, bit for bit."""
+    scaled = scores * 64
+    return bool(
+        np.abs(scaled).max(initial=0.0) < 2.0**40 and np.array_equal(scaled, np.round(scaled))
+    )
+
+
+def _inside_quota(s: np.ndarray, eligible: np.ndarray, quota: int,
+                  order: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+    """For each replicate row of S, which eligible candidates are in the top `quota`.
+
+    `order`: the rows' stable argsort of −S, if known. A stable sort keeps the eligible
+    candidates in the same order whether or not the others are moved last, so the top
+    `quota` eligible of that order are those of the eligible alone (not so for a NaN,
+    which sorts after the others moved last: then the others are masked and sorted)."""
     inside = np.zeros_like(s, dtype=bool)
-    top = order[..., :quota]
-    np.put_along_axis(inside, top, True, axis=-1)
-    return inside & eligible
+    if order is None or np.isnan(s).any():
+        masked = np.where(eligible, s, -np.inf)
+        order = np.argsort(-masked, axis=-1, kind="stable")
+        np.put_along_axis(inside, order[..., :quota], True, axis=-1)
+        return inside & eligible
+    in_order = np.take_along_axis(np.broadcast_to(eligible, s.shape), order, axis=-1)
+    np.put_along_axis(inside, order, in_order & (np.cumsum(in_order, axis=-1) <= quota), axis=-1)
+    return inside
 
 
 def _bootstrap(result: Result, category: CategoryResult, table: np.ndarray,
@@ -150,29 +172,34 @@ def _bootstrap(result: Result, category: CategoryResult, table: np.ndarray,
     if len(table) >= 2 and spec.panel.mode == "score":
         draws = rng.integers(0, len(table), size=(replicates, len(table)))
         resampled = table[draws]  # replicates × judges × candidates × dims
-        p = _trimmed(resampled, spec.panel.trim_above).sum(axis=-1)
+        p = _trimmed(resampled, spec.panel.trim_above, exact=_exact_sums(table)).sum(axis=-1)
     else:
         p = np.broadcast_to(category.p / 100, (replicates, n))
     counts = category.ballot.counts  # candidates × groups × grades
     points = np.array(spec.ballot.points, dtype=np.float64)
     group_w = np.array([float(w) for w in spec.ballot.group_weights])
-    m = np.zeros((replicates, n))
-    for i in range(n):
-        num = np.zeros(replicates)
-        den = np.zeros(replicates)
-        for g in range(counts.shape[1]):
-            total = int(counts[i, g].sum())
-            if total == 0:
-                continue
-            draws = rng.multinomial(total, counts[i, g] / total, size=replicates)
-            num += group_w[g] * (draws @ points) / total
-            den += group_w[g]
-        m[:, i] = np.divide(num, den, out=np.zeros(replicates), where=den > 0)
+    # Every candidate's grade counts redrawn per group in one call: numpy draws the
+    # multinomials in C order (candidate, group, replicate), the order of one call per
+    # candidate and group with size=replicates, so the stream and the numbers are the same;
+    # an empty group (n = 0) draws nothing, as the loop skipped it.
+    totals = counts.sum(axis=2)  # candidates × groups
+    shares = counts / np.maximum(totals, 1)[:, :, None]
+    drawn = rng.multinomial(totals[:, :, None], shares[:, :, None, :],
+                            size=(n, counts.shape[1], replicates))  # fmt: skip
+    grade_points = drawn @ points  # candidates × groups × replicates, whole numbers: exact
+    num = np.zeros((n, replicates))
+    den = np.zeros((n, 1))
+    for g in range(counts.shape[1]):
+        voted = totals[:, g] > 0
+        part = group_w[g] * grade_points[:, g] / np.maximum(totals[:, g], 1)[:, None]
+        num += np.where(voted[:, None], part, 0.0)
+        den += np.where(voted, group_w[g], 0.0)[:, None]
+    m = np.divide(num, den, out=np.zeros((n, replicates)), where=den > 0).T
     s = weights["K"] * k + weights["P"] * p + weights["M"] * m + bonus
     order = np.argsort(-s, axis=1, kind="stable")
     ranks = np.empty_like(order)
     np.put_along_axis(ranks, order, np.arange(1, n + 1)[None, :].repeat(replicates, axis=0), axis=1)
-    inside = _inside_quota(s, category.eligible[None, :], spec.quota).mean(axis=0)
+    inside = _inside_quota(s, category.eligible[None, :], spec.quota, order).mean(axis=0)
     low = np.percentile(ranks, 2.5, axis=0, method="lower")
     high = np.percentile(ranks, 97.5, axis=0, method="higher")
     ids = [result.facts.cand_ids[int(i)] for i in category.members]

@@ -1,15 +1,24 @@
 """Statistics checked against established implementations, used here as oracles."""
 
 import copy
+import json
 
 import krippendorff
 import numpy as np
 import pytest
 from scipy import stats as sps
 
-from sanhao.scoring.stats import chi2_sf, kendall_w, krippendorff_alpha_ordinal, statistics
+from sanhao.scoring.report import to_json
+from sanhao.scoring.stats import (
+    _exact_sums,
+    _trimmed,
+    chi2_sf,
+    kendall_w,
+    krippendorff_alpha_ordinal,
+    statistics,
+)
 from sanhao.scoring.synthetic import generate
-from sanhao.scoring.tests.helpers import make_scheme, run
+from sanhao.scoring.tests.helpers import EXAMPLE_SCHEME, GOLDEN, make_scheme, run, scheme_data
 
 SCHEME = make_scheme()
 
@@ -129,3 +138,34 @@ def test_it_flags_identical_ballots_beyond_chance_and_not_random_ones():
     stuffed["sessions"][2]["invited"] = stuffed["sessions"][2]["issued"] = 40
     found = statistics(run(SCHEME, stuffed), replicates=10, dirichlet_draws=10)["duplicate_ballots"]
     assert len(found) == 1 and found[0]["session"] == "M-u2" and found[0]["size"] == 9
+
+
+@pytest.mark.parametrize(
+    ("name", "scheme", "facts", "kwargs"),
+    [
+        ("example1", EXAMPLE_SCHEME, GOLDEN / "example1-facts.json", {"seed": 5}),
+        ("district", None, None, {"replicates": 300, "dirichlet_draws": 300}),
+    ],
+)
+def test_the_seeded_statistics_stay_the_same_to_the_byte(name, scheme, facts, kwargs):
+    """A run's stored statistics must recompute to the same bytes (rankings.runs): these
+    documents were written before the replicates were drawn as arrays (issue 11)."""
+    if facts is None:
+        result = run(SCHEME, _district())
+    else:
+        result = run(make_scheme(scheme_data(scheme)),
+                     json.loads(facts.read_text(encoding="utf-8")))  # fmt: skip
+    expected = (GOLDEN / f"{name}-statistics.json").read_text(encoding="utf-8")
+    assert to_json(statistics(result, **kwargs)) == expected
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_trimmed_mean_without_a_sort_is_the_sorted_one_bit_for_bit(seed):
+    rng = np.random.default_rng(seed)
+    judges = int(rng.integers(6, 16))
+    table = rng.integers(0, 26, size=(judges, 9, 4)) + rng.integers(0, 4, size=(judges, 9, 4)) / 4
+    scores = table[rng.integers(0, judges, size=(50, judges))]
+    assert _exact_sums(table) and not _exact_sums(table + 0.1)
+    fast = _trimmed(scores, 5, exact=True)
+    assert fast.tobytes() == _trimmed(scores, 5).tobytes()
+    assert fast.sum(axis=-1).tobytes() == _trimmed(scores, 5).sum(axis=-1).tobytes()
