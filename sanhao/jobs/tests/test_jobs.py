@@ -21,8 +21,10 @@ QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 
 @pytest.fixture
-def queue(settings, tmp_path):
-    """Jobs go to the database queue and wait for a worker, as in production."""
+def queue(transactional_db, settings, tmp_path):
+    """Jobs go to the database queue and wait for a worker, as in production. The worker
+    refreshes its connections between jobs as a long-running process must, which closes
+    a connection held inside a test's transaction: these tests commit for real."""
     settings.TASKS = QUEUE
     settings.MEDIA_ROOT = tmp_path
 
