@@ -14,7 +14,7 @@ import logging
 import threading
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -62,7 +62,6 @@ class Progress:
     job: Job
     total: int
     done: int = 0
-    _last: float = field(default=0.0)
 
     def step(self, stage: str, *, done: int | None = None) -> None:
         self.done = self.done + 1 if done is None else done

@@ -41,7 +41,7 @@ def follow(request: AuthenticatedRequest, job: Job, back: str) -> HttpResponse:
     if job.state == JobState.DONE:
         if job.message:
             messages.success(request, job.message)
-        return redirect(job.result_url or "jobs:detail", *([] if job.result_url else [job.pk]))
+        return redirect(job.result_url) if job.result_url else redirect("jobs:detail", job.pk)
     if job.state == JobState.FAILED:
         messages.error(request, job.message)
         return redirect(back)

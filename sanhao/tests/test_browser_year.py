@@ -29,6 +29,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from sanhao.awards.tests.test_browser import _answer
 from sanhao.ballots.tests.test_printing import contents
 from sanhao.tests.test_browser import SCREENSHOTS, browser, demo_site, sign_in
 
@@ -36,7 +37,6 @@ __all__ = ["browser", "demo_site"]  # the fixtures, used by name
 pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-NUMERALS = "零一二三四五六七八九十"
 # A one-page PDF, enough for the attachment check (its content is read, not its name).
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -44,16 +44,6 @@ PDF = (
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
-
-
-def _answer(question: str) -> str:
-    """The check question's answer, as a person would work it out."""
-    match = re.search(
-        r"([零一二三四五六七八九十])\s*([加减])\s*([零一二三四五六七八九十])", question
-    )
-    assert match, question
-    a, b = NUMERALS.index(match[1]), NUMERALS.index(match[3])
-    return str(a + b if match[2] == "加" else a - b)
 
 
 class Walk:
