@@ -250,6 +250,9 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ROSTER_MAX_BYTES = env_int("ROSTER_MAX_KB", 2048) * 1024
+# An Excel import of a larger file runs as a background job (sanhao.jobs) instead of
+# inside the request; a smaller one is imported at once and its page shows the result.
+IMPORT_JOB_BYTES = env_int("IMPORT_JOB_KB", 256) * 1024
 
 # Attachments of process records: stored through the default storage under MEDIA_ROOT,
 # which is never served by a public URL (no MEDIA_URL): downloads pass the page's access check.

@@ -53,6 +53,9 @@ class Job(models.Model):
     result_file = models.CharField(max_length=300, blank=True)
     result_name = models.CharField(max_length=200, blank=True)
     result_type = models.CharField(max_length=120, blank=True)
+    # What the job found, shown on its page: an import's counts, or the problems that
+    # refused it ({"ok": false, "count": n, "problems": [the first of them]}).
+    report = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created"]
@@ -66,6 +69,11 @@ class Job(models.Model):
         if self.state == JobState.DONE:
             return 100
         return min(100, int(100 * self.done / self.total)) if self.total else 0
+
+    @property
+    def refused(self) -> bool:
+        """Finished, but what it was asked to do was refused (an import with problems)."""
+        return self.state == JobState.DONE and self.report.get("ok") is False
 
     @property
     def is_finished(self) -> bool:

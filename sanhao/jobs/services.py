@@ -10,9 +10,12 @@ the progress it reports is seen by every application server while it runs.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import logging
 import threading
 import traceback
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +56,7 @@ class Outcome:
     content: bytes | None = None
     filename: str = ""
     content_type: str = ""
+    report: dict[str, Any] | None = None
 
 
 @dataclass
@@ -92,24 +96,55 @@ def _handlers() -> dict[str, tuple[int, Handler]]:
 
 
 def start(kind: str, *, actor: Any, label: str, campaign: Any = None,
-          params: dict[str, Any] | None = None) -> Job:  # fmt: skip
-    """Queue a job of `kind`; the worker (or, in development, the request) runs it."""
+          params: dict[str, Any] | None = None, upload: bytes | None = None) -> Job:  # fmt: skip
+    """Queue a job of `kind`; the worker (or, in development, the request) runs it.
+
+    `upload`: a file the job works on (an Excel import), kept in the storage every
+    application server shares until the job has finished (`upload_of`)."""
     from sanhao.jobs.tasks import run_job
 
     if kind not in _handlers():
         raise DomainError(_("Unknown kind of job: %(kind)s") % {"kind": kind})
     steps = _handlers()[kind][0]
-    with transaction.atomic():
-        job = Job.objects.create(
-            kind=kind, label=label[:200], params=params or {}, campaign=campaign,
-            created_by=actor, created=timezone.now(), total=steps,
-        )  # fmt: skip
-        record("jobs.job.start", actor=actor, obj=job, data={"kind": kind, **(params or {})})
-        # The task row is written in this transaction: both exist, or neither.
-        task = run_job.enqueue(str(job.pk))
-        Job.objects.filter(pk=job.pk).update(task_id=str(task.id)[:64])
+    params = dict(params or {})
+    if upload is not None:
+        params["upload"] = default_storage.save(f"jobs/uploads/{uuid.uuid4().hex}.bin",
+                                                ContentFile(upload))  # fmt: skip
+        params["upload_sha256"] = hashlib.sha256(upload).hexdigest()
+    try:
+        with transaction.atomic():
+            job = Job.objects.create(
+                kind=kind, label=label[:200], params=params, campaign=campaign,
+                created_by=actor, created=timezone.now(), total=steps,
+            )  # fmt: skip
+            record("jobs.job.start", actor=actor, obj=job, data={"kind": kind, **params})
+            # The task row is written in this transaction: both exist, or neither.
+            task = run_job.enqueue(str(job.pk))
+            Job.objects.filter(pk=job.pk).update(task_id=str(task.id)[:64])
+    except BaseException:
+        if upload is not None:
+            default_storage.delete(params["upload"])
+        raise
     job.refresh_from_db()
     return job
+
+
+def upload_of(job: Job) -> bytes:
+    """The file the job was started with (`start(upload=...)`)."""
+    try:
+        with default_storage.open(job.params["upload"], "rb") as handle:
+            data: bytes = handle.read()
+    except (KeyError, FileNotFoundError):
+        raise DomainError(_("The uploaded file of this job is gone: upload it again.")) from None
+    return data
+
+
+def _forget_upload(job: Job) -> None:
+    """A finished job's upload is deleted: it may hold personal data (a roster), and what
+    was imported is in the database, with the file's sha256 in the audit log."""
+    path = job.params.get("upload")
+    if path:
+        default_storage.delete(path)
 
 
 def _claim(job_id: str) -> Job | None:
@@ -180,7 +215,7 @@ def _finish(job: Job, state: str, *, message: str = "", outcome: Outcome | None 
     fields: dict[str, Any] = {"state": state, "finished": timezone.now(), "heartbeat": None}
     if outcome is not None:
         fields |= {"message": outcome.message[:1000], "result_url": outcome.url[:300],
-                   "done": job.total if job.total else 1}  # fmt: skip
+                   "done": job.total if job.total else 1, "report": outcome.report or {}}  # fmt: skip
         if outcome.content is not None:
             path = default_storage.save(f"jobs/{job.pk}/{outcome.filename or 'result'}",
                                         ContentFile(outcome.content))  # fmt: skip
@@ -192,6 +227,7 @@ def _finish(job: Job, state: str, *, message: str = "", outcome: Outcome | None 
         Job.objects.filter(pk=job.pk).update(**fields)
         record(f"jobs.job.{state}", actor=job.created_by, obj=job,
                data={"kind": job.kind, "attempt": job.attempts})  # fmt: skip
+    _forget_upload(job)
 
 
 def requeue_stale(*, now: dt.datetime | None = None) -> list[Job]:
@@ -215,6 +251,7 @@ def requeue_stale(*, now: dt.datetime | None = None) -> list[Job]:
                 if taken:
                     record("jobs.job.failed", actor=job.created_by, obj=job,
                            data={"kind": job.kind, "attempt": job.attempts, "stale": True})  # fmt: skip
+                    transaction.on_commit(functools.partial(_forget_upload, job))
                 continue
             taken = Job.objects.filter(pk=job.pk, state=JobState.RUNNING,
                                        heartbeat=job.heartbeat).update(
@@ -233,6 +270,11 @@ def requeue_stale(*, now: dt.datetime | None = None) -> list[Job]:
         logger.warning("job %s (%s) requeued: its worker stopped", job.pk, job.kind)
         requeued.append(job)
     return requeued
+
+
+def in_background(size: int) -> bool:
+    """Whether an uploaded file of `size` bytes is imported by a job (IMPORT_JOB_BYTES)."""
+    return size > int(getattr(settings, "IMPORT_JOB_BYTES", 256 * 1024))
 
 
 def beat(worker_id: str, *, host: str, pid: int, jobs_run: int) -> None:

@@ -36,12 +36,13 @@ def _job(user: Any, job_id: Any) -> Job:
 
 def follow(request: AuthenticatedRequest, job: Job, back: str) -> HttpResponse:
     """Where a page goes once it has started `job`: a job that has already finished (run
-    inside the request, in development) leads on to its result or back with its message;
-    one still queued leads to its page with the progress bar."""
-    if job.state == JobState.DONE:
+    inside the request, in development) leads on to its result, or back with its message
+    when it failed; any other, and a finished one whose page is its result (a file to
+    download, an import's report), leads to its page."""
+    if job.state == JobState.DONE and job.result_url:
         if job.message:
             messages.success(request, job.message)
-        return redirect(job.result_url) if job.result_url else redirect("jobs:detail", job.pk)
+        return redirect(job.result_url)
     if job.state == JobState.FAILED:
         messages.error(request, job.message)
         return redirect(back)

@@ -40,7 +40,7 @@ from sanhao.lib.changes import apply_changes
 from sanhao.lib.dates import normalise_text, parse_date
 from sanhao.lib.xlsx_import import Problem
 from sanhao.orgs import services
-from sanhao.orgs.models import MAX_ORDER, District, Person, Post, Role, Unit
+from sanhao.orgs.models import MAX_ORDER, District, Person, Post, Role, RosterProblems, Unit
 
 UNITS, PEOPLE, POSTS = "单位", "人员", "任职"
 
@@ -386,6 +386,27 @@ def import_roster(data: bytes, *, district: District, actor: Any) -> ImportRepor
         )  # fmt: skip
         report.counts = ImportReport().counts
     return report
+
+
+def import_roster_upload(
+    data: bytes, *, district_name: str, actor: Any
+) -> tuple[ImportReport, RosterProblems | None]:
+    """The roster import page's work, and its background job's: the first import creates
+    the district (named `district_name`) in the same transaction, so a refused first
+    import leaves no district behind; a refused import keeps its problems for their
+    download. Raises DomainError when the district cannot be created."""
+    with transaction.atomic():
+        district = District.objects.order_by("pk").first()
+        if district is None:
+            district = services.create_district(district_name, actor=actor)
+        report = import_roster(data, district=district, actor=actor)
+        if not report.ok:
+            transaction.set_rollback(True)
+    kept = None
+    if not report.ok:  # kept once the import is rolled back
+        rows = [[p.sheet, p.row, p.column, p.message] for p in report.problems]
+        kept = services.keep_roster_problems(rows, actor=actor)
+    return report, kept
 
 
 @dataclass(slots=True)

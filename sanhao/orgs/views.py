@@ -7,15 +7,16 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from sanhao.accounts.http import AuthenticatedRequest
 from sanhao.deviations.services import unit_deviations
+from sanhao.jobs import services as jobs
 from sanhao.lib.errors import DomainError
 from sanhao.orgs import access, queries, services
 from sanhao.orgs.forms import (
@@ -28,7 +29,7 @@ from sanhao.orgs.forms import (
     UnitForm,
 )
 from sanhao.orgs.models import District, Post
-from sanhao.orgs.roster import build_template, import_roster, problems_workbook
+from sanhao.orgs.roster import build_template, import_roster_upload, problems_workbook
 from sanhao.rankings.selectors import unit_overdue_remedies, unit_scores, unit_year
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -273,21 +274,14 @@ def roster_import(request: AuthenticatedRequest) -> HttpResponse:
         and (district_form is None or district_form.is_valid())
     ):
         data = form.cleaned_data["file"].read()
+        name = district_form.cleaned_data["district"] if district_form is not None else ""
+        if jobs.in_background(len(data)):
+            return _roster_job(request, data, name)
         try:
-            with transaction.atomic():
-                if district is None:
-                    assert district_form is not None
-                    name = district_form.cleaned_data["district"]
-                    district = services.create_district(name, actor=request.user)
-                report = import_roster(data, district=district, actor=request.user)
-                if not report.ok:
-                    transaction.set_rollback(True)
+            report, kept = import_roster_upload(data, district_name=name, actor=request.user)
         except DomainError as error:
             assert district_form is not None
             district_form.add_error("district", error.message)
-        if report is not None and not report.ok:  # kept once the import is rolled back
-            rows = [[p.sheet, p.row, p.column, p.message] for p in report.problems]
-            kept = services.keep_roster_problems(rows, actor=request.user)
     return render(
         request,
         "orgs/roster_import.html",
@@ -299,6 +293,17 @@ def roster_import(request: AuthenticatedRequest) -> HttpResponse:
             "kept": kept,
         },
     )
+
+
+def _roster_job(request: AuthenticatedRequest, data: bytes, district_name: str) -> HttpResponse:
+    """A large roster file is imported by a background job; its page shows the result."""
+    from sanhao.jobs.views import follow
+
+    job = jobs.start(
+        "import", actor=request.user, upload=data, label=_("Roster import"),
+        params={"importer": "roster", "district": district_name},
+    )  # fmt: skip
+    return follow(request, job, back=reverse("orgs:roster_import"))
 
 
 @login_required

@@ -7,18 +7,22 @@ one unit's when the request names it. The exports pass the same checks as their 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from sanhao.accounts.http import AuthenticatedRequest
 from sanhao.campaigns.access import get_year_for_importer, unit_scope, units_in_scope
+from sanhao.jobs import services as jobs
 from sanhao.lib import xlsx_export
 from sanhao.lib.xlsx_import import WorkbookField
 from sanhao.orgs.models import Unit
@@ -43,6 +47,13 @@ def records_template(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return xlsx_export.response(imports.build_template(year, units), name)
 
 
+def records_done_url(year: Any, unit: Unit | None) -> str:
+    """Where an import of records leads once it is saved: the unit's records or the grid."""
+    if unit is not None:
+        return reverse("records:unit_records", kwargs={"pk": year.pk, "code": unit.code})
+    return reverse("records:grid", kwargs={"pk": year.pk})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def records_import(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -53,18 +64,19 @@ def records_import(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     unit = unit_scope(user, year, request.POST.get("unit") or request.GET.get("unit"))
     report = None
     if request.method == "POST" and form.is_valid():
-        report = imports.import_records(
-            form.cleaned_data["file"].read(), year=year, actor=user, own_unit=unit
-        )
-        if report.ok:
-            messages.success(
-                request,
-                ngettext("Imported: %(n)s record added.", "Imported: %(n)s records added.",
-                         report.created) % {"n": report.created},
+        data = form.cleaned_data["file"].read()
+        if jobs.in_background(len(data)):
+            from sanhao.jobs.views import follow
+
+            job = jobs.start(
+                "import", actor=user, campaign=year, upload=data, label=_("Import of records"),
+                params={"importer": "records", "unit": unit.code if unit else ""},
             )  # fmt: skip
-            if unit is not None:
-                return redirect("records:unit_records", pk=year.pk, code=unit.code)
-            return redirect("records:grid", pk=year.pk)
+            return follow(request, job, back=request.get_full_path())
+        report = imports.import_records(data, year=year, actor=user, own_unit=unit)
+        if report.ok:
+            messages.success(request, imports.outcome_message(report))
+            return redirect(records_done_url(year, unit))
     return render(
         request,
         "records/records_import.html",

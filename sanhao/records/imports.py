@@ -30,6 +30,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -136,6 +137,12 @@ class RecordsReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+def outcome_message(report: RecordsReport) -> str:
+    """What the clerk is told of an import that was saved."""
+    return ngettext("Imported: %(n)s record added.", "Imported: %(n)s records added.",
+                    report.created) % {"n": report.created}  # fmt: skip
 
 
 @dataclass

@@ -17,11 +17,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from sanhao.accounts.http import AuthenticatedRequest
 from sanhao.campaigns.access import get_year_for_importer, unit_scope, units_in_scope
+from sanhao.jobs import services as jobs
 from sanhao.lib import xlsx_export
 from sanhao.lib.xlsx_import import WorkbookField
 from sanhao.orgs.models import Unit
@@ -64,6 +65,14 @@ def actuals_template(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return xlsx_export.response(content, name)
 
 
+def actuals_done_url(year: Any, unit: Unit | None, month: int) -> str:
+    """Where an import of actuals leads once it is saved: the unit's or the district's table."""
+    if unit is not None:
+        url = reverse("targets:unit_figures", kwargs={"pk": year.pk, "code": unit.code})
+        return f"{url}?month={month}"
+    return reverse("targets:district_figures", kwargs={"pk": year.pk})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def actuals_import(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -78,31 +87,27 @@ def actuals_import(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = None
     if request.method == "POST" and form.is_valid():
         month = form.cleaned_data["month"]
+        data = form.cleaned_data["file"].read()
+        back = actuals_done_url(year, unit, month)
+        if jobs.in_background(len(data)):
+            from sanhao.jobs.views import follow
+
+            job = jobs.start(
+                "import", actor=user, campaign=year, upload=data,
+                label=_("Import of the actuals of month %(m)s") % {"m": month},
+                params={"importer": "actuals", "month": month, "unit": unit.code if unit else "",
+                        "reason": form.cleaned_data["reason"]},
+            )  # fmt: skip
+            return follow(request, job, back=request.get_full_path())
         report = imports.import_actuals(
-            form.cleaned_data["file"].read(),
-            year=year,
-            month=month,
-            actor=user,
-            reason=form.cleaned_data["reason"],
+            data, year=year, month=month, actor=user, reason=form.cleaned_data["reason"],
             own_unit=unit,
-        )
+        )  # fmt: skip
         if report.ok:
-            if report.changed:
-                messages.success(
-                    request,
-                    ngettext(
-                        "Imported: %(n)s figure changed.",
-                        "Imported: %(n)s figures changed.",
-                        report.changed,
-                    )
-                    % {"n": report.changed},
-                )
-            else:
-                messages.info(request, _("Nothing changed: every figure was as saved."))
-            if unit is not None:
-                url = reverse("targets:unit_figures", kwargs={"pk": year.pk, "code": unit.code})
-                return redirect(f"{url}?month={month}")
-            return redirect("targets:district_figures", pk=year.pk)
+            (messages.success if report.changed else messages.info)(
+                request, imports.outcome_message(report)
+            )
+            return redirect(back)
     return render(
         request,
         "targets/actuals_import.html",

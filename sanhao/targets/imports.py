@@ -34,6 +34,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -150,6 +151,15 @@ class ActualsReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+def outcome_message(report: ActualsReport) -> str:
+    """What the clerk is told of an import that was saved."""
+    if not report.changed:
+        return _("Nothing changed: every figure was as saved.")
+    return ngettext(
+        "Imported: %(n)s figure changed.", "Imported: %(n)s figures changed.", report.changed
+    ) % {"n": report.changed}
 
 
 @dataclass

@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from sanhao.jobs.models import Job
 from sanhao.lib.tests import hostile
 from sanhao.orgs import services as org_services
 from sanhao.orgs.models import Unit
@@ -21,10 +22,10 @@ CORPUS = Path(__file__).resolve().parents[2] / "lib" / "tests" / "corpus"
 MEMORY_BOUND = 40 * 1024 * 1024  # bytes of Python heap at the peak of one refused upload
 
 
-def post(world, data: bytes, name: str = "实绩.xlsx", month: int = 10):
+def post(world, data: bytes, name: str = "实绩.xlsx", month: int = 10, **options):
     url = reverse("targets:actuals_import", kwargs={"pk": world.campaign.pk})
     return world.client_for(world.office).post(
-        url, {"month": str(month), "file": SimpleUploadedFile(name, data)}
+        url, {"month": str(month), "file": SimpleUploadedFile(name, data)}, **options
     )
 
 
@@ -80,11 +81,16 @@ def test_it_imports_the_same_figures_whoever_saved_the_file(four_units, saver):
     ],
     ids=["xls", "csv", "zip-bomb", "entity-bomb", "100000-rows", "empty"],
 )
-def test_it_refuses_a_malformed_file_with_its_message_and_saves_nothing(world, make, words):
+def test_it_refuses_a_malformed_file_with_its_message_and_saves_nothing(
+    world, make, words, settings, tmp_path
+):
+    """A file larger than IMPORT_JOB_BYTES is refused by its import job, whose page (the
+    redirect followed) shows the same message."""
+    settings.MEDIA_ROOT = tmp_path  # where an import job keeps its upload
     data = make()
     tracemalloc.start()
     try:
-        response = post(world, data)
+        response = post(world, data, follow=True)
         _size, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -93,4 +99,5 @@ def test_it_refuses_a_malformed_file_with_its_message_and_saves_nothing(world, m
     assert words in body
     assert 'role="alert"' in body or "errorlist" in body
     assert Figure.objects.count() == 0
+    assert Job.objects.filter(kind="import").exists() == (len(data) > settings.IMPORT_JOB_BYTES)
     assert peak < MEMORY_BOUND + 2 * len(data), f"peak {peak / 1e6:.1f} MB"
