@@ -19,6 +19,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
@@ -98,12 +99,26 @@ def find_header(rows: Iterator[tuple[int, dict[int, Any]]], names: set[str]) -> 
     return None
 
 
+def _size_note() -> str:
+    """The upload's limits as the clerk reads them under the field (in the language of
+    the request that shows it: `size_note` is lazy)."""
+    return _(
+        "At most %(max)s KB. A file larger than %(job)s KB is imported in the background: "
+        "its page shows the progress and then the result."
+    ) % {"max": int(settings.ROSTER_MAX_BYTES) // 1024,
+         "job": int(getattr(settings, "IMPORT_JOB_BYTES", 0)) // 1024}  # fmt: skip
+
+
+size_note = lazy(_size_note, str)
+
+
 class WorkbookField(forms.FileField):
     """An uploaded .xlsx no larger than the roster's limit (ROSTER_MAX_KB); what is in
     it is checked by the reader."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", gettext_lazy("workbook (.xlsx)"))
+        kwargs.setdefault("help_text", size_note())
         super().__init__(**kwargs)
         self.widget.attrs.setdefault(
             "accept", ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from sanhao.lib.forms import FlexibleDateField
+from sanhao.lib.xlsx_import import size_note
 from sanhao.orgs.models import MAX_ORDER, Person, Role, Unit
 
 
@@ -74,7 +75,7 @@ class EndPostForm(forms.Form):
 
 
 class RosterUploadForm(forms.Form):
-    file = forms.FileField(label=_("roster workbook (.xlsx)"))
+    file = forms.FileField(label=_("roster workbook (.xlsx)"), help_text=size_note())
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

@@ -161,3 +161,13 @@ def test_a_job_that_cannot_be_queued_leaves_no_file_behind(world, large, monkeyp
         services.start("import", actor=world.office, label="x", upload=b"PK",
                        params={"importer": "roster"})  # fmt: skip
     assert uploads_left(large) == [] and not Job.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["orgs:roster_import", "targets:actuals_import", "records:records_import"],
+)
+def test_each_import_page_tells_the_clerk_when_a_file_goes_to_the_background(world, page):
+    args = [] if page.startswith("orgs") else [world.campaign.pk]
+    body = world.client_for(world.office).get(reverse(page, args=args)).content.decode()
+    assert "文件不超过 2048 KB。超过 256 KB 的文件在后台导入" in body
