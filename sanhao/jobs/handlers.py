@@ -15,6 +15,33 @@ from sanhao.jobs.services import Outcome, Progress, handler
 from sanhao.lib.errors import DomainError
 
 
+def _selfcheck_steps(params: dict[str, Any]) -> int:
+    return max(1, min(600, int(params.get("steps", 5))))
+
+
+@handler("selfcheck", steps=_selfcheck_steps)
+def selfcheck(job: Job, progress: Progress) -> Outcome:
+    """The queue's self-check (队列自检): a worker takes the job and moves its progress bar
+    through its steps, writing nothing else. It tells IT staff that a worker runs and
+    reaches the database every application server reads."""
+    import os
+    import socket
+    import time
+
+    from django.utils import timezone
+
+    pause = max(0, min(5000, int(job.params.get("pause_ms", 1000)))) / 1000
+    waited = ((job.started or timezone.now()) - job.created).total_seconds()
+    for n in range(1, progress.total + 1):
+        time.sleep(pause)
+        progress.step(_("Step %(n)s of %(total)s") % {"n": n, "total": progress.total})
+    return Outcome(
+        message=_("The queue works: worker %(host)s:%(pid)s took the job after %(waited)s s "
+                  "in the queue.") % {"host": socket.gethostname(), "pid": os.getpid(),
+                                      "waited": f"{waited:.1f}"},
+    )  # fmt: skip
+
+
 @handler("recompute", steps=5)
 def recompute(job: Job, progress: Progress) -> Outcome:
     """The year's scores computed again from the database (rankings.runs.compute_scores)."""

@@ -39,8 +39,16 @@ logger = logging.getLogger("sanhao.jobs")
 # A running job's heartbeat moves every HEARTBEAT seconds while its worker lives; one that
 # has not moved for STALE seconds belongs to a dead worker and is queued again, at most
 # MAX_ATTEMPTS times in all.
-HEARTBEAT_SECONDS = 10
 STALE_SECONDS = getattr(settings, "JOB_STALE_SECONDS", 60)
+
+
+def heartbeat_every(stale: int) -> int:
+    """At least three beats within `stale` seconds (and one every 10 s at most), so that a
+    live worker's job never looks dead."""
+    return max(1, min(10, stale // 3))
+
+
+HEARTBEAT_SECONDS = heartbeat_every(STALE_SECONDS)
 MAX_ATTEMPTS = 3
 # Set by the worker command: a thread moves the heartbeat of the job it runs. Off when a
 # job runs inside a request (the immediate backend of development and the tests).
@@ -76,11 +84,13 @@ class Progress:
 
 
 Handler = Callable[[Job, Progress], Outcome]
-HANDLERS: dict[str, tuple[int, Handler]] = {}
+Steps = int | Callable[[dict[str, Any]], int]
+HANDLERS: dict[str, tuple[Steps, Handler]] = {}
 
 
-def handler(kind: str, *, steps: int) -> Callable[[Handler], Handler]:
-    """Register the function that does the work of jobs of `kind`, in `steps` stages."""
+def handler(kind: str, *, steps: Steps) -> Callable[[Handler], Handler]:
+    """Register the function that does the work of jobs of `kind`, in `steps` stages (a
+    number, or a function of the job's parameters)."""
 
     def register(function: Handler) -> Handler:
         HANDLERS[kind] = (steps, function)
@@ -89,7 +99,7 @@ def handler(kind: str, *, steps: int) -> Callable[[Handler], Handler]:
     return register
 
 
-def _handlers() -> dict[str, tuple[int, Handler]]:
+def _handlers() -> dict[str, tuple[Steps, Handler]]:
     from sanhao.jobs import handlers  # noqa: F401  (registers the kinds)
 
     return HANDLERS
@@ -105,8 +115,9 @@ def start(kind: str, *, actor: Any, label: str, campaign: Any = None,
 
     if kind not in _handlers():
         raise DomainError(_("Unknown kind of job: %(kind)s") % {"kind": kind})
-    steps = _handlers()[kind][0]
     params = dict(params or {})
+    steps = _handlers()[kind][0]
+    steps = steps(params) if callable(steps) else steps
     if upload is not None:
         params["upload"] = default_storage.save(f"jobs/uploads/{uuid.uuid4().hex}.bin",
                                                 ContentFile(upload))  # fmt: skip
@@ -189,8 +200,8 @@ def run(job_id: str) -> str:
     job = _claim(job_id)
     if job is None:
         return "skipped"
-    steps, work = _handlers()[job.kind]
-    progress = Progress(job=job, total=steps)
+    work = _handlers()[job.kind][1]
+    progress = Progress(job=job, total=job.total)
     beat = _Heartbeat(job.pk) if HEARTBEAT_THREAD else None
     if beat is not None:
         beat.start()

@@ -183,6 +183,7 @@ VIEWS = {
     "leaderboard:unit_report": ("get", READERS, {"pk": "campaign", "code": "A", "fmt": "xlsx"}),
     "leaderboard:district_report": ("get", SCHEME_READERS, {"pk": "campaign", "fmt": "docx"}),
     "jobs:status": ("get", OFFICE, {}),
+    "jobs:selfcheck": ("post", OFFICE, {}),
     "jobs:detail": ("get", OFFICE, {"job_id": "A"}),
     "jobs:progress": ("get", OFFICE, {"job_id": "A"}),
     "jobs:download": ("get", OFFICE, {"job_id": "A"}),

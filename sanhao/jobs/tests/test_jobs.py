@@ -178,3 +178,34 @@ def test_an_unknown_kind_is_refused(world):
     with pytest.raises(DomainError):
         services.start("nope", actor=world.office, label="x")
     assert not Job.objects.exists()
+
+
+def test_the_office_checks_the_queue_and_a_worker_takes_the_job(world, queue, monkeypatch):
+    pauses: list[float] = []
+    monkeypatch.setattr("time.sleep", pauses.append)
+    client = world.client_for(world.office)
+    assert "检查队列" in client.get(reverse("jobs:status")).content.decode()
+    response = client.post(reverse("jobs:selfcheck"))
+    job = Job.objects.get()
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert (job.kind, job.state, job.total) == ("selfcheck", JobState.QUEUED, 5)
+    call_command("run_worker", "--once", verbosity=0)
+    job.refresh_from_db()
+    assert job.state == JobState.DONE and job.done == 5 and pauses == [1.0] * 5
+    assert job.message.startswith("队列正常：后台任务进程 ") and "接手" in job.message
+
+
+def test_a_selfcheck_keeps_its_steps_and_pauses_within_bounds(world, queue, monkeypatch):
+    pauses: list[float] = []
+    monkeypatch.setattr("time.sleep", pauses.append)
+    job = services.start("selfcheck", actor=world.office, label="x",
+                         params={"steps": 10_000, "pause_ms": 60_000})  # fmt: skip
+    assert job.total == 600
+    services.run(str(job.pk))
+    assert set(pauses) == {5.0} and len(pauses) == 600
+
+
+def test_the_heartbeat_beats_at_least_three_times_before_a_job_looks_stale():
+    assert services.HEARTBEAT_SECONDS * 3 <= services.STALE_SECONDS
+    beats = {stale: services.heartbeat_every(stale) for stale in (3600, 60, 9, 3)}
+    assert beats == {3600: 10, 60: 10, 9: 3, 3: 1}
