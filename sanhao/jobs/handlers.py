@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -90,10 +91,20 @@ def import_workbook(job: Job, progress: Progress) -> Outcome:
     importer = importers.get(job.params.get("importer", ""))
     if importer is None:
         raise DomainError(_("Unknown kind of import."))
+    saved = Job.objects.get(pk=job.pk).report
+    if saved.get("saved"):  # saved by an attempt whose worker died before it could finish
+        return Outcome(message=saved["message"], url=saved["url"], report=saved)
     progress.step(_("Reading the uploaded workbook"))
     data = services.upload_of(job)
     progress.step(_("Checking every row, then saving"))
-    return importer(job, data)
+    # The rows and the mark that they are saved are one commit: an attempt after a killed
+    # worker finds either nothing saved, or the mark — never the records twice.
+    with transaction.atomic():
+        outcome = importer(job, data)
+        if outcome.report is not None and outcome.report.get("ok"):
+            outcome.report |= {"saved": True, "message": outcome.message, "url": outcome.url}
+            Job.objects.filter(pk=job.pk).update(report=outcome.report)
+    return outcome
 
 
 def _refused(problems: list[Any], again: str, extra: dict[str, Any] | None = None) -> Outcome:

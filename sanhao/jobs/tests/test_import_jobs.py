@@ -5,12 +5,15 @@ counts, or the problems that refused it. The upload is deleted once the job has 
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from sanhao.audit.models import AuditEntry
 from sanhao.jobs import services
@@ -171,3 +174,24 @@ def test_each_import_page_tells_the_clerk_when_a_file_goes_to_the_background(wor
     args = [] if page.startswith("orgs") else [world.campaign.pk]
     body = world.client_for(world.office).get(reverse(page, args=args)).content.decode()
     assert "文件不超过 2048 KB。超过 256 KB 的文件在后台导入" in body
+
+
+def test_an_import_saved_by_a_worker_that_died_is_not_saved_twice(world, queue):
+    """The worker was killed after the import's commit, before the job was marked done:
+    the next attempt finds the mark written in the same commit and adds nothing."""
+    from sanhao.jobs import handlers
+
+    data = records([["town-a", "甲镇", "中心组月学", "3月", "2026-03-12", "理论学习", None, None]])
+    upload_records(world.client_for(world.office), world, data)
+    job = Job.objects.get()
+    handlers.import_workbook(job, services.Progress(job=job, total=job.total))  # then killed
+    assert ProcessRecord.objects.count() == 1
+    long_ago = timezone.now() - dt.timedelta(seconds=services.STALE_SECONDS + 5)
+    Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING, heartbeat=long_ago, attempts=1)
+    DBTaskResult.objects.filter(id=job.task_id).update(status="RUNNING")
+    call_command("run_worker", "--once", verbosity=0)
+    job.refresh_from_db()
+    assert (job.state, job.attempts) == (JobState.DONE, 2)
+    assert ProcessRecord.objects.count() == 1
+    assert job.result_url == reverse("records:grid", kwargs={"pk": world.campaign.pk})
+    assert AuditEntry.objects.filter(action="records.records.import").count() == 1
