@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +17,7 @@ from sanhao.accounts.http import AuthenticatedRequest
 from sanhao.audit.services import chain_head
 from sanhao.campaigns import services
 from sanhao.campaigns.access import current_campaign, get_campaign_for_office
-from sanhao.campaigns.models import Phase
+from sanhao.campaigns.models import CampaignYear, Phase
 from sanhao.lib.errors import DomainError
 from sanhao.orgs import access as org_access
 from sanhao.orgs import queries as org_queries
@@ -91,8 +93,13 @@ class OpenYearForm(forms.Form):
     year = forms.IntegerField(label=_lazy("Year"), min_value=2000, max_value=2100)
     title = forms.CharField(
         label=_lazy("Title (optional)"), max_length=200, required=False,
-        help_text=_lazy("Empty: “2027年度三好创争”."),
     )  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        year = self.initial.get("year") or timezone.localdate().year
+        example = CampaignYear(year=year).display_title  # the title a year gets by default
+        self.fields["title"].help_text = _("Empty: “%(title)s”.") % {"title": example}
 
 
 @login_required

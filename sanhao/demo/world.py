@@ -117,9 +117,31 @@ def demo_loaded() -> bool:
     return District.objects.filter(name=DISTRICT).exists()
 
 
+@dataclass
+class World:
+    """The demo district before any campaign year: its units, their teams, the accounts."""
+
+    district: District
+    office: User
+    units: list[Unit]
+    rng: random.Random  # the demo's one random stream, carried on into the year
+
+
 @transaction.atomic
 def seed_demo() -> District:
     """Create the demo district, its teams with some history, the year and the accounts."""
+    world = seed_world()
+    campaign = open_campaign_year(world.district, DEMO_YEAR, actor=world.office)
+    seed_scheme(campaign, world.office)
+    advance_phase(campaign, to=Phase.PROCESS, actor=world.office)
+    seed_year_so_far(campaign, world)
+    return world.district
+
+
+@transaction.atomic
+def seed_world() -> World:
+    """The district, its 13 units and their teams with some history, and the demo's
+    accounts; no campaign year (the office opens one on its page)."""
     rng = random.Random(20220525)  # the day the source article was published
     district = services.create_district(DISTRICT, actor=None)
     office = create_account(
@@ -174,9 +196,17 @@ def seed_demo() -> District:
             username=login.username, password=DEMO_PASSWORD, role=login.role, unit=liaison_unit,
             full_name=f"{login.unit}联络员" if liaison_unit else "", is_demo=True, actor=office,
         )  # fmt: skip
-    campaign = open_campaign_year(district, DEMO_YEAR, actor=office)
-    seed_scheme(campaign, office)
-    advance_phase(campaign, to=Phase.PROCESS, actor=office)
+    assert User.objects.filter(is_demo=True).count() == len(demo_logins())
+    return World(district, office, units, rng)
+
+
+@transaction.atomic
+def seed_year_so_far(campaign: Any, world: World) -> None:
+    """The year's record up to the demo's day, written through the services as the
+    liaisons and the office would have: actuals to October, the monthly meetings, honours
+    and deductions, spot checks, pledges, deviations, projects, the panels, an open ballot
+    and a first computation. The year is in its process phase."""
+    units, rng, office = world.units, world.rng, world.office
     _seed_figures(campaign, units, rng, office)
     seed_records(campaign, units, rng, office)
     _seed_events(campaign, units, office)
@@ -189,8 +219,6 @@ def seed_demo() -> District:
     VOTER_CODE = seed_ballots(campaign, units, office)
     compute_scores(campaign, actor=office, today=FIGURES_TO)
     send_reminders(FIGURES_TO)  # the liaisons' notices of the demo's day
-    assert User.objects.filter(is_demo=True).count() == len(demo_logins())
-    return district
 
 
 FIGURES_TO = dt.date(DEMO_YEAR, 11, 30)  # actuals reported up to October

@@ -1,17 +1,18 @@
 """One campaign year of the demo world, walked through its pages in a real Chromium.
 
-The office reads the year and changes its scheme; liaisons enter a month's actuals on the
+The office opens the year, sets its scheme and moves it to process control; the months
+before the walk's November are then written by the demo's own seeding, through the same
+services the pages call (a year's worth of entries is not typed in a test). From there the
+liaisons enter a month's actuals on the
 page and another unit's through the Excel template, and a meeting with its attachment; the
 office records a spot check with a shortfall and the liaison reports the remedy done; the
 year moves to the evaluation; a judge scores on a phone; the office opens a ballot, issues
 codes and three voters vote from them on phones; the office closes it, computes, reads the
 ranking, freezes, deliberates, publishes the notice; a member of the public objects and the
 office handles it; after the notice the office issues the decision and downloads its
-documents. Nothing advances the story but the pages: the database is only read, to check.
-The days pass by a time shift of django.utils.timezone, as in the awards journey.
-
-A new year is not opened: the demo's 2026 is already in its process phase, and the only
-page that makes a year is the Django admin's (no page of the platform does).
+documents. From November on nothing advances the story but the pages: the database is
+only read, to check. The days pass by a time shift of django.utils.timezone, as in the
+awards journey.
 
 Screenshots: artifacts/screenshots/year-NN-<step>.png.
 """
@@ -31,9 +32,9 @@ from django.utils import timezone
 
 from sanhao.awards.tests.test_browser import _answer
 from sanhao.ballots.tests.test_printing import contents
-from sanhao.tests.test_browser import SCREENSHOTS, browser, demo_site, sign_in
+from sanhao.tests.test_browser import SCREENSHOTS, browser, sign_in
 
-__all__ = ["browser", "demo_site"]  # the fixtures, used by name
+__all__ = ["browser"]  # the fixture, used by name
 pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -56,6 +57,7 @@ class Walk:
         self.n = 0
         self.pages: list[Any] = []
         self.started = time.monotonic()
+        self.world: Any = None  # the demo district the walk starts from
 
     def open(self, user: str | None, viewport: dict[str, int] = DESKTOP, **kwargs: Any) -> Any:
         context = self.browser.new_context(
@@ -105,12 +107,23 @@ def _zip_download(page: Any, link: str, name: str, tmp_path: Path) -> bytes:
     return data
 
 
-def test_the_whole_year_in_a_browser(browser, demo_site, monkeypatch, tmp_path):
+@pytest.fixture
+def world_site(transactional_db: Any, live_server: Any, settings: Any) -> tuple[str, Any]:
+    """The demo district with no campaign year yet, served live."""
+    from sanhao.demo.world import seed_world
+
+    settings.DEBUG = True  # the demo accounts sign in only in development
+    return str(live_server.url), seed_world()
+
+
+def test_the_whole_year_in_a_browser(browser, world_site, monkeypatch, tmp_path):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for old in SCREENSHOTS.glob("year-*.png"):
         old.unlink()
     started = time.monotonic()
-    walk = Walk(browser, demo_site)
+    site, world = world_site
+    walk = Walk(browser, site)
+    walk.world = world
     try:
         _the_year(walk, monkeypatch, tmp_path)
     except BaseException:
@@ -129,22 +142,27 @@ def _the_year(walk: Walk, monkeypatch: Any, tmp_path: Path) -> None:
     from sanhao.ballots.models import Ballot, BallotSession
     from sanhao.campaigns.models import CampaignYear
     from sanhao.checks.models import RemedyUpdate
+    from sanhao.demo.world import seed_year_so_far
     from sanhao.panels.models import PanelSession, State
     from sanhao.rankings.models import SchemeVersion, ScoreRun
     from sanhao.records.models import ProcessRecord, RecordAttachment
     from sanhao.targets.models import Figure
 
     demo_site = walk.site
-    year = CampaignYear.objects.get()
-    y = f"{demo_site}/years/{year.pk}"
 
-    # 1. The office opens the year and changes its scheme in the editor.
+    # 1. The office opens the year, sets its scheme in the editor and starts the year.
     office = walk.open("office")
-    expect(office.get_by_role("heading", name="2026 年度三好创争")).to_be_visible()
-    expect(office.locator("section p strong").first).to_have_text("全程管控")
-    walk.shot(office, "office-home")
+    expect(office.get_by_text("尚未开启创争年度。")).to_be_visible()
+    walk.shot(office, "no-year-yet")
+    office.get_by_role("button", name="开启新年度").click()  # a link styled as a button
+    office.get_by_role("spinbutton", name="年度").fill("2026")
+    walk.shot(office, "open-the-year")
+    office.get_by_role("button", name="开启年度").click()
+    expect(office.get_by_text("已开启。下一步请设置本年度评价方案。")).to_be_visible()
+    year = CampaignYear.objects.get()
+    assert year.year == 2026 and year.phase == "plan"
+    y = f"{demo_site}/years/{year.pk}"
     versions = SchemeVersion.objects.filter(year=year).count()
-    office.get_by_role("link", name="本年度方案：奖项类别、权重、指标、名额").click()
     office.get_by_role("link", name="各类别的评价标准").first.click()
     expect(office.get_by_role("heading", name="各类别的评价标准")).to_be_visible()
     description = office.locator('[name="dim-team-0-description"]')
@@ -155,6 +173,12 @@ def _the_year(walk: Walk, monkeypatch: Any, tmp_path: Path) -> None:
     office.goto(f"{y}/scheme/")
     expect(office.get_by_text("把方向、管大局、作决策、保落实").first).to_be_visible()
     walk.shot(office, "scheme-edited")
+    office.goto(demo_site + "/")
+    expect(office.get_by_role("heading", name="2026 年度三好创争")).to_be_visible()
+    office.get_by_role("button", name="进入下一阶段：全程管控").click()
+    expect(office.locator("section p strong").first).to_have_text("全程管控")
+    walk.shot(office, "office-home")
+    seed_year_so_far(CampaignYear.objects.get(), walk.world)  # January to October
 
     # 2. The liaison of 白米镇 enters November on the page ...
     liaison = walk.open("liaison-baimi")

@@ -14,6 +14,7 @@ def test_the_office_opens_the_next_year_after_the_decision(world):
     assert reverse("campaigns:open_year") in home and "开启下一年度" in home
     page = client.get(reverse("campaigns:open_year")).content.decode()
     assert f'value="{world.campaign.year + 1}"' in page
+    assert f"不填则为“{world.campaign.year + 1} 年度三好创争”" in page  # the year it opens
     response = client.post(reverse("campaigns:open_year"), {"year": world.campaign.year + 1})
     new = CampaignYear.objects.get(year=world.campaign.year + 1)
     assert response["Location"] == reverse("rankings:scheme", args=[new.pk])
