@@ -95,21 +95,28 @@ def one_scale(name: str) -> dict[str, Any]:
 
         figures["result_bytes"] = stage("write", write)
 
-        # The aggregation both ways: the engine's panel and ballot steps, and one SQL query.
+        # The aggregation three ways: the engine's panel and ballot steps, one SQL query, and
+        # the one-pass limit: the cells already as (candidate, group, grade) columns, counted
+        # by one bincount into grade counts and M, and the panel cells summed per candidate
+        # (no void ballot, sheet or session, no trimming: less work than the other two).
         def engine_aggregation() -> np.ndarray:
             p = np.zeros(facts.n_candidates)
             m = np.zeros(facts.n_candidates)
+            tally = engine.tally_ballots(scheme, facts)
             for spec in scheme.categories.values():
                 members = np.flatnonzero(facts.cand_category == spec.category.ordinal)
                 local = np.full(facts.n_candidates, -1, dtype=np.int64)
                 local[members] = np.arange(len(members))
                 p[members] = engine.panel(spec, facts, members, local).p
-                m[members] = engine.ballots(spec, facts, members, local).m
+                m[members] = engine.ballots(spec, facts, members, tally).m
             return np.stack([p, m], axis=1)
 
         start = time.perf_counter()
         ours = engine_aggregation()
         figures["engine_aggregation_s"] = time.perf_counter() - start
+        columns = (facts.bcell_cand, facts.ballot_group[facts.bcell_ballot], facts.bcell_grade)
+        figures["one_pass_s"] = one_pass(scheme, facts, *columns)
+        del columns
         con = duckdb.connect()
         con.execute(f"SET threads = {os.cpu_count() or 1}")
         register(con, scheme, facts)
@@ -123,6 +130,29 @@ def one_scale(name: str) -> dict[str, Any]:
     bar.close()
     figures["peak_mb"] = peak_mb()
     return figures
+
+
+def one_pass(scheme: Any, facts: Any, cand: Any, group: Any, grade: Any) -> float:
+    """Seconds of the one-pass limit over cells given as (candidate, group, grade)."""
+    import numpy as np
+
+    n, n_groups = facts.n_candidates, len(scheme.groups)
+    spec = scheme.categories["team"]
+    slots = len(spec.ballot.grades) + 1
+    points = np.array([0, *spec.ballot.points], dtype=np.float64)
+    weights = np.array([float(w) for w in spec.ballot.group_weights])
+    start = time.perf_counter()
+    key = (cand.astype(np.int32) * (n_groups * slots) + group * slots) + grade + 1
+    counts = np.bincount(key, minlength=n * n_groups * slots).reshape(n, n_groups, slots)
+    per_group = counts[:, :, 1:].sum(axis=2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        m = np.nan_to_num((counts @ points) / per_group) @ weights / weights.sum()
+    r = np.bincount(facts.cell_cand, minlength=n)
+    p = sum(np.bincount(facts.cell_cand, weights=facts.cell_scores[:, d], minlength=n)
+            for d in range(facts.cell_scores.shape[1])) / np.maximum(r, 1)  # fmt: skip
+    seconds = time.perf_counter() - start
+    assert len(m) == len(p) == n
+    return seconds
 
 
 def table(rows: list[dict[str, Any]]) -> str:
@@ -140,12 +170,16 @@ def table(rows: list[dict[str, Any]]) -> str:
             first = False
         core = sum(r["stages"][s]["seconds"] for s in ("load", "validate", "compute", "statistics", "write")
                    if s in r["stages"])  # fmt: skip
-        ratio = r["engine_aggregation_s"] / r["duckdb_aggregation_s"]
-        out.append(f"{'':35}  total       {core:>8.3f}  target < {TARGETS[r['scale']]:.0f} s: "
+        engine_s, duck_s, limit_s = (r["engine_aggregation_s"], r["duckdb_aggregation_s"],
+                                     r["one_pass_s"])  # fmt: skip
+        out.append(f"{'':35}  total       {core:>8.3f}  target < {TARGETS[r['scale']]:.2f} s: "
                    f"{'met' if core < TARGETS[r['scale']] else 'MISSED'}")  # fmt: skip
-        out.append(f"{'':35}  aggregation: engine {r['engine_aggregation_s']:.3f} s, DuckDB "
-                   f"{r['duckdb_aggregation_s']:.3f} s, ratio engine/DuckDB {ratio:.2f} "
-                   f"(target ≤ 2), results agree: {'yes' if r['agree'] else 'NO'}")  # fmt: skip
+        out.append(f"{'':35}  aggregation: engine {engine_s:.3f} s, DuckDB {duck_s:.3f} s, "
+                   f"one pass {limit_s:.3f} s; engine/DuckDB {engine_s / duck_s:.2f} (target ≤ 1: "
+                   f"{'met' if engine_s <= duck_s else 'MISSED'}), engine/one pass "
+                   f"{engine_s / limit_s:.2f} (target ≤ 1.5: "
+                   f"{'met' if engine_s <= 1.5 * limit_s else 'MISSED'}); results agree: "
+                   f"{'yes' if r['agree'] else 'NO'}")  # fmt: skip
         out.append("")
     return "\n".join(out)
 

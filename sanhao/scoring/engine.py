@@ -286,7 +286,7 @@ def panel(spec: CategoryRules, facts: Facts, members: np.ndarray, local: np.ndar
     scores = facts.cell_scores[cells, :n_dims]
     # Totals exactly, in units of 10⁻⁴ (panel scores have at most 4 decimals).
     unit = 10**PANEL_PLACES
-    totals = np.round(scores * unit).astype(np.int64).sum(axis=1)
+    totals = _row_sums(np.round(scores * unit).astype(np.int64))
     sheet = facts.cell_sheet[cells]
     # Void sheets (§2): all totals equal, or too many totals ≥ void_high_total.
     n_sheets = len(facts.sheet_ids)
@@ -318,9 +318,7 @@ def panel(spec: CategoryRules, facts: Facts, members: np.ndarray, local: np.ndar
     starts = np.searchsorted(who, everyone, side="left")
     ends = np.searchsorted(who, everyone, side="right")
     r = ends - starts
-    sums = segment_reduce(np.add, scores, starts, ends, 0.0)
-    highs = segment_reduce(np.maximum, scores, starts, ends, 0.0)
-    lows = segment_reduce(np.minimum, scores, starts, ends, 0.0)
+    sums, highs, lows = _segment_sum_max_min(scores, r, starts, ends)
     trim = r > spec.panel.trim_above
     with np.errstate(divide="ignore", invalid="ignore"):
         trimmed = (sums - highs - lows) / (r - 2)[:, None]
@@ -332,7 +330,39 @@ def panel(spec: CategoryRules, facts: Facts, members: np.ndarray, local: np.ndar
         block = [[_fraction(float(x)) for x in row] for row in scores[starts[i] : ends[i]]]
         return exact_p(block, spec.panel.trim_above)
 
-    return PanelPart(per_dim.sum(axis=1), r, exact, void_sheets, (cells, starts, ends), per_dim)
+    return PanelPart(_row_sums(per_dim), r, exact, void_sheets, (cells, starts, ends), per_dim)
+
+
+def _row_sums(values: np.ndarray) -> np.ndarray:
+    """values.sum(axis=1) for a few columns, added left to right as numpy adds them, but
+    column by column: a reduction over a short axis is many times slower."""
+    if values.shape[1] == 0:
+        return np.zeros(len(values), dtype=values.dtype)
+    total = values[:, 0].copy()
+    for k in range(1, values.shape[1]):
+        total += values[:, k]
+    return total
+
+
+def _segment_sum_max_min(scores: np.ndarray, r: np.ndarray, starts: np.ndarray,
+                         ends: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """Per candidate (rows sorted by candidate, [start, end)) the sum, max and min of each
+    column; 0 where a candidate has no row. When every candidate has the same number of
+    rows (every judge scored everyone, as on a panel) the rows are a (candidates, sheets)
+    block and the sheets are added in the same order, slab by slab, many times faster."""
+    n = len(r)
+    same = int(r[0]) if n else 0
+    if same == 0 or same * n != len(scores) or bool(np.any(r != same)):
+        return (segment_reduce(np.add, scores, starts, ends, 0.0),
+                segment_reduce(np.maximum, scores, starts, ends, 0.0),
+                segment_reduce(np.minimum, scores, starts, ends, 0.0))  # fmt: skip
+    block = scores.reshape(n, same, scores.shape[1])
+    sums, highs, lows = block[:, 0].copy(), block[:, 0].copy(), block[:, 0].copy()
+    for k in range(1, same):
+        sums += block[:, k]
+        np.maximum(highs, block[:, k], out=highs)
+        np.minimum(lows, block[:, k], out=lows)
+    return sums, highs, lows
 
 
 def exact_p(rows: list[list[Fraction]], trim_above: int) -> Fraction:
@@ -380,50 +410,102 @@ class BallotPart:
     void_ballots: int
 
 
-def ballots(spec: CategoryRules, facts: Facts, members: np.ndarray, local: np.ndarray
-            ) -> BallotPart:  # fmt: skip
-    n = len(members)
-    key = spec.category.ordinal
-    ballot = spec.ballot
-    n_groups, n_grades = len(ballot.groups), len(ballot.grades)
-    # Sessions: void when more came back than were issued, or fewer than the quorum voted.
-    quorum = Fraction(ballot.quorum)
+@dataclass
+class BallotTally:
+    """The ballot cells of every category counted in one go (§3): two passes over the cells
+    whatever the number of categories, and a third only where some ballot's part is void."""
+
+    counts: np.ndarray  # (candidates, groups, grades of the widest category), valid grades
+    session_ok: np.ndarray  # (categories, sessions): the session counts for the category
+    void_ballots: np.ndarray  # per category: ballots whose part for it is void
+
+
+def _index_type(size: int) -> type[np.signedinteger]:
+    """The narrowest index type for keys below `size`: int32 halves the passes' memory."""
+    return np.int32 if size < 2**31 else np.int64
+
+
+def tally_ballots(scheme: Scheme, facts: Facts) -> BallotTally:
+    specs = [scheme.categories[c] for c in CATEGORIES]
+    n_cat, n_groups = len(specs), len(scheme.groups)
+    n_grades = max(len(spec.ballot.grades) for spec in specs)
+    n_c, n_b = facts.n_candidates, len(facts.ballot_ids)
+    # Sessions (per category: each has its own quorum): void when more came back than were
+    # issued, or fewer than the quorum voted.
     returned = facts.session_returned
-    over = returned > facts.session_issued
-    session_ok = ~over & (returned * quorum.denominator >= facts.session_invited * quorum.numerator)
+    session_ok = np.empty((n_cat, len(facts.session_ids)), dtype=bool)
+    for spec in specs:
+        quorum = Fraction(spec.ballot.quorum)
+        session_ok[spec.category.ordinal] = (returned <= facts.session_issued) & (
+            returned * quorum.denominator >= facts.session_invited * quorum.numerator
+        )
+    cand, ballot, grade = facts.bcell_cand, facts.bcell_ballot, facts.bcell_grade
+    # Pass 1: every cell into (candidate, group, grade + 1); slot 0 holds the abstentions.
+    # Per-ballot and per-candidate terms are looked up from small tables, not recomputed.
+    slots = n_grades + 1
+    width = n_groups * slots
+    key_type = _index_type(n_c * width)
+    key = cand * key_type(width)
+    key += (facts.ballot_group.astype(key_type) * slots + 1)[ballot]
+    key += grade
+    counts = np.bincount(key, minlength=n_c * width).reshape(n_c, n_groups, slots)
+    # Pass 2: each ballot's cells and top grades per category, for the top-share rule.
+    part_type = _index_type(n_b * n_cat * 2)
+    part = ballot * part_type(n_cat * 2)
+    part += (facts.cand_category.astype(part_type) * 2)[cand]
+    part += grade == 0
+    per = np.bincount(part, minlength=n_b * n_cat * 2).reshape(n_b, n_cat, 2)
+    tops = per[:, :, 1]
+    on = per[:, :, 0] + tops
+    counted = session_ok.T[facts.ballot_session] & (on > 0)  # (ballots, categories)
+    void = np.zeros_like(counted)
+    for spec in specs:
+        c = spec.category.ordinal
+        void[:, c] = counted[:, c] & (tops[:, c] > ceil_times(spec.ballot.top_share, on[:, c]))
+    dropped = (on > 0) & ~(counted & ~void)
+    if dropped.any():
+        # Pass 3, over the cells of the ballots concerned only where the cells come in
+        # ballot order (as facts do): take back the void sessions' and void parts' cells.
+        cells = _cells_of(ballot, np.flatnonzero(dropped.any(axis=1)))
+        part_of = part[cells] >> 1 if cells is not None else part >> 1
+        where = dropped.reshape(-1)[part_of]
+        taken = key[cells][where] if cells is not None else key[where]
+        counts -= np.bincount(taken, minlength=n_c * width).reshape(n_c, n_groups, slots)
+    counts = counts[:, :, 1:]
+    if len(facts.agg_cand):
+        agg_ok = session_ok[facts.cand_category[facts.agg_cand], facts.agg_session]
+        np.add.at(counts, (facts.agg_cand[agg_ok], facts.agg_group[agg_ok].astype(np.int64),
+                           facts.agg_grade[agg_ok].astype(np.int64)), facts.agg_n[agg_ok])  # fmt: skip
+    return BallotTally(counts, session_ok, void.sum(axis=0))
+
+
+def _cells_of(ballot: np.ndarray, chosen: np.ndarray) -> np.ndarray | None:
+    """The cells of the chosen ballots, when the cells are in ballot order (else None)."""
+    if len(chosen) * 8 > len(ballot) or np.any(ballot[1:] < ballot[:-1]):
+        return None  # many ballots concerned, or cells out of order: one pass over all
+    starts = np.searchsorted(ballot, chosen, side="left")
+    ends = np.searchsorted(ballot, chosen, side="right")
+    sizes = ends - starts
+    offsets = np.repeat(starts - np.cumsum(sizes) + sizes, sizes)
+    return offsets + np.arange(int(sizes.sum()))
+
+
+def ballots(spec: CategoryRules, facts: Facts, members: np.ndarray, tally: BallotTally
+            ) -> BallotPart:  # fmt: skip
+    ballot = spec.ballot
+    key = spec.category.ordinal
+    returned = facts.session_returned
     void_sessions = {
         facts.session_ids[s]: Reason(VoidCode.SESSION_OVER_ISSUED,
                                      {"returned": str(returned[s]),
-                                      "issued": str(facts.session_issued[s])}) if over[s] else
+                                      "issued": str(facts.session_issued[s])})
+        if returned[s] > facts.session_issued[s] else
         Reason(VoidCode.SESSION_BELOW_QUORUM,
                {"quorum": str(ballot.quorum), "returned": str(returned[s]),
                 "invited": str(facts.session_invited[s])})
-        for s in np.flatnonzero(~session_ok)
+        for s in np.flatnonzero(~tally.session_ok[key])
     }  # fmt: skip
-    has_cells = len(facts.bcell_cand) > 0
-    in_cat = facts.cand_category[facts.bcell_cand] == key if has_cells else np.zeros(0, dtype=bool)
-    if has_cells:
-        in_cat &= session_ok[facts.ballot_session[facts.bcell_ballot]]
-    cells = np.flatnonzero(in_cat)
-    b = facts.bcell_ballot[cells]
-    grade = facts.bcell_grade[cells].astype(np.int64)
-    # A ballot's part for this category is void when it gives the top grade too often.
-    n_ballots = len(facts.ballot_ids)
-    on_ballot = np.bincount(b, minlength=n_ballots)
-    tops = np.bincount(b, weights=grade == 0, minlength=n_ballots)
-    limits = ceil_times(ballot.top_share, on_ballot)
-    void = (on_ballot > 0) & (tops > limits)
-    keep = ~void[b] & (grade >= 0)
-    who = local[facts.bcell_cand[cells[keep]]]
-    group = facts.ballot_group[b[keep]].astype(np.int64)
-    counts = np.bincount((who * n_groups + group) * n_grades + grade[keep],
-                         minlength=n * n_groups * n_grades).reshape(n, n_groups, n_grades)  # fmt: skip
-    has_agg = len(facts.agg_cand) > 0
-    agg = facts.cand_category[facts.agg_cand] == key if has_agg else np.zeros(0, dtype=bool)
-    if has_agg:
-        agg &= session_ok[facts.agg_session]
-    np.add.at(counts, (local[facts.agg_cand[agg]], facts.agg_group[agg].astype(np.int64),
-                       facts.agg_grade[agg].astype(np.int64)), facts.agg_n[agg])  # fmt: skip
+    counts = tally.counts[members, :, : len(ballot.grades)]
     points = np.array(ballot.points, dtype=np.float64)
     per_group_n = counts.sum(axis=2)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -438,7 +520,7 @@ def ballots(spec: CategoryRules, facts: Facts, members: np.ndarray, local: np.nd
     def exact(i: int) -> Fraction:
         return exact_m(counts[i], ballot.points, ballot.group_weights)
 
-    return BallotPart(m, counts, group_mean, exact, void_sessions, int(void.sum()))
+    return BallotPart(m, counts, group_mean, exact, void_sessions, int(tally.void_ballots[key]))
 
 
 def exact_m(counts: np.ndarray, points: tuple[int, ...], weights: tuple[Decimal, ...]) -> Fraction:
@@ -565,8 +647,9 @@ def compute(scheme: Scheme, facts: Facts) -> Computation:
     """The engine on checked facts; `sanhao.scoring.score` is the entry point to call."""
     q = quantify(scheme, facts)
     exact_k = ExactK(scheme, facts, q)
+    tally = tally_ballots(scheme, facts)
     categories: dict[str, CategoryResult] = {
-        c: _category(scheme, scheme.categories[c], facts, q, exact_k) for c in CATEGORIES
+        c: _category(scheme, scheme.categories[c], facts, q, exact_k, tally) for c in CATEGORIES
     }
     team_bottom = _team_bottom(facts, categories[Category.TEAM])
     for result in categories.values():
@@ -583,7 +666,7 @@ def compute(scheme: Scheme, facts: Facts) -> Computation:
 
 
 def _category(scheme: Scheme, spec: CategoryRules, facts: Facts, q: Quantified,
-              exact_k: ExactK) -> CategoryResult:  # fmt: skip
+              exact_k: ExactK, tally: BallotTally) -> CategoryResult:  # fmt: skip
     members = np.flatnonzero(facts.cand_category == spec.category.ordinal)
     n = len(members)
     local = np.full(facts.n_candidates, -1, dtype=np.int64)
@@ -606,7 +689,7 @@ def _category(scheme: Scheme, spec: CategoryRules, facts: Facts, q: Quantified,
     panel_part = panel(spec, facts, members, local)
     r = panel_part.sheets
     p = round_cents(panel_part.p, panel_part.exact)
-    ballot_part = ballots(spec, facts, members, local)
+    ballot_part = ballots(spec, facts, members, tally)
     m = round_cents(ballot_part.m, ballot_part.exact)
     b = capped_cents(facts.bonus_counts[members], scheme.bonus_items, scheme.bonus_max)
     d = capped_cents(facts.deduction_counts[members], scheme.deduction_items, scheme.deduction_max)
