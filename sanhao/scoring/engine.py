@@ -356,12 +356,14 @@ def _segment_sum_max_min(scores: np.ndarray, r: np.ndarray, starts: np.ndarray,
         return (segment_reduce(np.add, scores, starts, ends, 0.0),
                 segment_reduce(np.maximum, scores, starts, ends, 0.0),
                 segment_reduce(np.minimum, scores, starts, ends, 0.0))  # fmt: skip
-    block = scores.reshape(n, same, scores.shape[1])
-    sums, highs, lows = block[:, 0].copy(), block[:, 0].copy(), block[:, 0].copy()
-    for k in range(1, same):
-        sums += block[:, k]
-        np.maximum(highs, block[:, k], out=highs)
-        np.minimum(lows, block[:, k], out=lows)
+    # (sheets, candidates, columns): each slab contiguous, so that every step runs over
+    # whole rows of candidates and not four numbers at a time.
+    slabs = np.ascontiguousarray(scores.reshape(n, same, scores.shape[1]).transpose(1, 0, 2))
+    sums, highs, lows = slabs[0].copy(), slabs[0].copy(), slabs[0].copy()
+    for slab in slabs[1:]:
+        sums += slab
+        np.maximum(highs, slab, out=highs)
+        np.minimum(lows, slab, out=lows)
     return sums, highs, lows
 
 
@@ -413,16 +415,11 @@ class BallotPart:
 @dataclass
 class BallotTally:
     """The ballot cells of every category counted in one go (§3): two passes over the cells
-    whatever the number of categories, and a third only where some ballot's part is void."""
+    whatever the number of categories."""
 
     counts: np.ndarray  # (candidates, groups, grades of the widest category), valid grades
     session_ok: np.ndarray  # (categories, sessions): the session counts for the category
     void_ballots: np.ndarray  # per category: ballots whose part for it is void
-
-
-def _index_type(size: int) -> type[np.signedinteger]:
-    """The narrowest index type for keys below `size`: int32 halves the passes' memory."""
-    return np.int32 if size < 2**31 else np.int64
 
 
 def tally_ballots(scheme: Scheme, facts: Facts) -> BallotTally:
@@ -440,19 +437,14 @@ def tally_ballots(scheme: Scheme, facts: Facts) -> BallotTally:
             returned * quorum.denominator >= facts.session_invited * quorum.numerator
         )
     cand, ballot, grade = facts.bcell_cand, facts.bcell_ballot, facts.bcell_grade
-    # Pass 1: every cell into (candidate, group, grade + 1); slot 0 holds the abstentions.
+    # Pass 1: each ballot's cells and top grades per category, for the top-share rule.
     # Per-ballot and per-candidate terms are looked up from small tables, not recomputed.
-    slots = n_grades + 1
-    width = n_groups * slots
-    key_type = _index_type(n_c * width)
-    key = cand * key_type(width)
-    key += (facts.ballot_group.astype(key_type) * slots + 1)[ballot]
-    key += grade
-    counts = np.bincount(key, minlength=n_c * width).reshape(n_c, n_groups, slots)
-    # Pass 2: each ballot's cells and top grades per category, for the top-share rule.
-    part_type = _index_type(n_b * n_cat * 2)
-    part = ballot * part_type(n_cat * 2)
-    part += (facts.cand_category.astype(part_type) * 2)[cand]
+    # Keys are int64, numpy's index type (bincount would copy any other type first), in two
+    # buffers used over again: at scale a fresh array costs more in page faults than the
+    # arithmetic done in it.
+    part = np.multiply(ballot, n_cat * 2, dtype=np.int64)
+    other = np.take((facts.cand_category.astype(np.int64) * 2), cand)
+    part += other
     part += grade == 0
     per = np.bincount(part, minlength=n_b * n_cat * 2).reshape(n_b, n_cat, 2)
     tops = per[:, :, 1]
@@ -462,32 +454,26 @@ def tally_ballots(scheme: Scheme, facts: Facts) -> BallotTally:
     for spec in specs:
         c = spec.category.ordinal
         void[:, c] = counted[:, c] & (tops[:, c] > ceil_times(spec.ballot.top_share, on[:, c]))
-    dropped = (on > 0) & ~(counted & ~void)
-    if dropped.any():
-        # Pass 3, over the cells of the ballots concerned only where the cells come in
-        # ballot order (as facts do): take back the void sessions' and void parts' cells.
-        cells = _cells_of(ballot, np.flatnonzero(dropped.any(axis=1)))
-        part_of = part[cells] >> 1 if cells is not None else part >> 1
-        where = dropped.reshape(-1)[part_of]
-        taken = key[cells][where] if cells is not None else key[where]
-        counts -= np.bincount(taken, minlength=n_c * width).reshape(n_c, n_groups, slots)
-    counts = counts[:, :, 1:]
+    # Pass 2: every cell into (candidate, group, slot): a counted cell into grade + 1 (slot 0
+    # holds the abstentions), a cell of a void session or ballot part into the same slot
+    # one row of slots further on, which is then left out: no cell is visited a third time.
+    slots = n_grades + 1
+    width = n_groups * 2 * slots
+    first = facts.ballot_group.astype(np.int64)[:, None] * (2 * slots) + 1
+    row = np.where(counted & ~void, first, first + slots)  # (ballots, categories)
+    part >>= 1  # now the cell's (ballot, category)
+    key = np.take(row.reshape(-1), part, out=other, mode="clip")  # in range: not buffered
+    key += np.multiply(cand, width, out=part, dtype=np.int64)
+    del part
+    key += grade
+    every = np.bincount(key, minlength=n_c * width).reshape(n_c, n_groups, 2, slots)
+    counts = np.ascontiguousarray(every[:, :, 0, 1:])
+    del every
     if len(facts.agg_cand):
         agg_ok = session_ok[facts.cand_category[facts.agg_cand], facts.agg_session]
         np.add.at(counts, (facts.agg_cand[agg_ok], facts.agg_group[agg_ok].astype(np.int64),
                            facts.agg_grade[agg_ok].astype(np.int64)), facts.agg_n[agg_ok])  # fmt: skip
     return BallotTally(counts, session_ok, void.sum(axis=0))
-
-
-def _cells_of(ballot: np.ndarray, chosen: np.ndarray) -> np.ndarray | None:
-    """The cells of the chosen ballots, when the cells are in ballot order (else None)."""
-    if len(chosen) * 8 > len(ballot) or np.any(ballot[1:] < ballot[:-1]):
-        return None  # many ballots concerned, or cells out of order: one pass over all
-    starts = np.searchsorted(ballot, chosen, side="left")
-    ends = np.searchsorted(ballot, chosen, side="right")
-    sizes = ends - starts
-    offsets = np.repeat(starts - np.cumsum(sizes) + sizes, sizes)
-    return offsets + np.arange(int(sizes.sum()))
 
 
 def ballots(spec: CategoryRules, facts: Facts, members: np.ndarray, tally: BallotTally
