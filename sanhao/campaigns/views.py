@@ -97,8 +97,7 @@ class OpenYearForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        year = self.initial.get("year") or timezone.localdate().year
-        example = CampaignYear(year=year).display_title  # the title a year gets by default
+        example = CampaignYear(year=self.initial["year"]).display_title  # a year's default title
         self.fields["title"].help_text = _("Empty: “%(title)s”.") % {"title": example}
 
 

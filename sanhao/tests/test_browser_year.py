@@ -3,16 +3,15 @@
 The office opens the year, sets its scheme and moves it to process control; the months
 before the walk's November are then written by the demo's own seeding, through the same
 services the pages call (a year's worth of entries is not typed in a test). From there the
-liaisons enter a month's actuals on the
-page and another unit's through the Excel template, and a meeting with its attachment; the
-office records a spot check with a shortfall and the liaison reports the remedy done; the
-year moves to the evaluation; a judge scores on a phone; the office opens a ballot, issues
-codes and three voters vote from them on phones; the office closes it, computes, reads the
-ranking, freezes, deliberates, publishes the notice; a member of the public objects and the
-office handles it; after the notice the office issues the decision and downloads its
-documents. From November on nothing advances the story but the pages: the database is
-only read, to check. The days pass by a time shift of django.utils.timezone, as in the
-awards journey.
+liaisons enter a month's actuals on the page and another unit's through the Excel
+template, and a meeting with its attachment; the office records a spot check with a
+shortfall and the liaison reports the remedy done; the year moves to the evaluation; a
+judge scores on a phone; the office opens a ballot, issues codes and three voters vote
+from them on phones; the office closes it, computes, reads the ranking, freezes,
+deliberates, publishes the notice; a member of the public objects and the office handles
+it; after the notice the office issues the decision and downloads its documents. From
+November on nothing advances the story but the pages: the database is only read, to check.
+The days pass by a time shift of django.utils.timezone, as in the awards journey.
 
 Screenshots: artifacts/screenshots/year-NN-<step>.png.
 """
@@ -50,14 +49,14 @@ PDF = (
 class Walk:
     """The browser contexts of the walk, their console errors and numbered screenshots."""
 
-    def __init__(self, browser: Any, site: str) -> None:
+    def __init__(self, browser: Any, site: str, world: Any) -> None:
         self.browser = browser
         self.site = site
+        self.world = world  # the demo district the walk starts from
         self.errors: list[str] = []
         self.n = 0
         self.pages: list[Any] = []
         self.started = time.monotonic()
-        self.world: Any = None  # the demo district the walk starts from
 
     def open(self, user: str | None, viewport: dict[str, int] = DESKTOP, **kwargs: Any) -> Any:
         context = self.browser.new_context(
@@ -122,8 +121,7 @@ def test_the_whole_year_in_a_browser(browser, world_site, monkeypatch, tmp_path)
         old.unlink()
     started = time.monotonic()
     site, world = world_site
-    walk = Walk(browser, site)
-    walk.world = world
+    walk = Walk(browser, site, world)
     try:
         _the_year(walk, monkeypatch, tmp_path)
     except BaseException:
