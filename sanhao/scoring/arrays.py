@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
+from itertools import chain
 from pathlib import Path
 from typing import Any, overload
 
@@ -18,7 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from sanhao.scoring.codes import CATEGORIES, Category
 from sanhao.scoring.facts import Facts
-from sanhao.scoring.formats import MAX_COUNT, MAX_MAGNITUDE, PANEL_PLACES, to_decimal
+from sanhao.scoring.formats import MAX_COUNT, MAX_MAGNITUDE, MAX_PLACES, PANEL_PLACES, to_decimal
 from sanhao.scoring.problems import Collector, Problem
 from sanhao.scoring.scheme import Scheme
 
@@ -103,18 +104,21 @@ def validate_arrays(facts: Facts, scheme: Scheme) -> list[Problem]:
     n_s, n_b = len(facts.sheet_ids), len(facts.ballot_ids)
 
     def check(bad: Any, where: str, message: str) -> None:
+        if bad is None:  # `outside` found every value in range
+            return
         for row in np.flatnonzero(bad)[:5]:
             out.add(f"{where}[{row}]", message)
 
-    def outside(values: np.ndarray, low: int, high: int) -> np.ndarray:
-        return (values < low) | (values > high)
+    def rows(bad: np.ndarray | None) -> np.ndarray | None:
+        return None if bad is None else np.asarray(bad.any(axis=1))
 
     for name, noun in (("unit_ids", "镇街"), ("cand_ids", "候选对象"), ("sheet_ids", "评分表"),
                        ("session_ids", "测评场次")):  # fmt: skip
         ids = list(getattr(facts, name))
         if len(set(ids)) != len(ids):
             out.add(f"facts.{name}", f"{noun}编号重复")
-        if any(not isinstance(x, str) or not x or len(x) > 100 for x in ids):
+        if set(map(type, ids)) - {str} or (ids and not 1 <= min(map(len, ids)) <= max(
+                map(len, ids)) <= 100):  # fmt: skip
             out.add(f"facts.{name}", f"{noun}编号应为 1 到 100 个字符的文字")
     if (
         isinstance(facts.year, bool)
@@ -151,39 +155,39 @@ def validate_arrays(facts: Facts, scheme: Scheme) -> list[Problem]:
     check(outside(facts.cell_cand, 0, n_c - 1), "facts.panel.cells", "未知的候选对象")
     check(outside(facts.cell_sheet, 0, n_s - 1), "facts.panel.cells", "未知的评分表")
     # Out-of-range references are reported above; clip them to look up the rest safely.
-    cell_sheet = np.clip(facts.cell_sheet, 0, max(n_s - 1, 0))
-    cell_cand = np.clip(facts.cell_cand, 0, max(n_c - 1, 0))
+    cell_sheet = _within(facts.cell_sheet, n_s)
+    cell_cand = _within(facts.cell_cand, n_c)
     sheet_of = facts.sheet_category[cell_sheet] if n_s else np.zeros(0, dtype=np.int8)
     if n_c and len(sheet_of):
         check(facts.cand_category[cell_cand] != sheet_of, "facts.panel.cells",
               "该候选对象不属于评分表的类别")  # fmt: skip
-    pair = facts.cell_sheet.astype(np.int64) * max(n_c, 1) + facts.cell_cand
-    if len(np.unique(pair)) != len(pair):
+    if not _pairs_unique(facts.cell_sheet, facts.cell_cand, n_c):
         out.add("facts.panel.cells", "同一张评分表对同一候选对象有两行分数")
-    bcell_cand = np.clip(facts.bcell_cand, 0, max(n_c - 1, 0))
-    grade_cat = facts.cand_category[bcell_cand] if n_c else np.zeros(0, dtype=np.int8)
-    agg_cat = (facts.cand_category[np.clip(facts.agg_cand, 0, max(n_c - 1, 0))] if n_c
-               else np.zeros(0, dtype=np.int8))  # fmt: skip
-    unit = 10**PANEL_PLACES
+    fewest = min(len(spec.ballot.grades) for spec in scheme.categories.values())
+
+    def of_category(grade: np.ndarray, cand: np.ndarray, low: int, high: int, key: int
+                    ) -> np.ndarray | None:  # fmt: skip
+        """The grades out of [low, high] given to candidates of category `key`. The
+        candidates' categories are looked up only when some grade is beyond the range
+        every category allows (52 M cells at national scale)."""
+        if outside(grade, low, fewest - 1) is None:
+            return None
+        bad = outside(grade, low, high)
+        if bad is None or not n_c:
+            return None
+        return bad & (facts.cand_category[_within(cand, n_c)] == key)
+
+    wrong_cells = _wrong_panel_cells(facts.cell_scores, sheet_of, scheme)
     for key, category in enumerate(CATEGORIES):
         spec = scheme.categories[category]
-        in_cat = sheet_of == key
-        if spec.panel.mode == "score":
-            dims = facts.cell_scores[in_cat, : len(spec.dimensions)]
-            wrong = ~((dims >= 0) & (dims <= float(spec.panel.dimension_max))).all(axis=1)
-            scaled = dims * unit
-            wrong |= (np.abs(scaled - np.round(scaled)) > 1e-6).any(axis=1)
-            check(_rows(in_cat, wrong), f"facts.panel.{category}.cells",
-                  f"分数应在 0 到 {spec.panel.dimension_max} 之间，至多 {PANEL_PLACES} 位小数")  # fmt: skip
-        else:
-            ranks = facts.cell_scores[in_cat, 0]
-            wrong = ~((ranks >= 1) & (ranks <= 10**6) & (ranks == np.round(ranks)))
-            check(_rows(in_cat, wrong), f"facts.panel.{category}.cells",
-                  "名次应为 1 到 1000000 的整数")  # fmt: skip
+        for row in wrong_cells[key]:
+            out.add(f"facts.panel.{category}.cells[{row}]",
+                    f"分数应在 0 到 {spec.panel.dimension_max} 之间，至多 {PANEL_PLACES} 位小数"
+                    if spec.panel.mode == "score" else "名次应为 1 到 1000000 的整数")  # fmt: skip
         grades = len(spec.ballot.grades)
-        check((grade_cat == key) & outside(facts.bcell_grade, -1, grades - 1),
+        check(of_category(facts.bcell_grade, facts.bcell_cand, -1, grades - 1, key),
               f"facts.ballots.{category}.cells", "未知的等次")  # fmt: skip
-        check((agg_cat == key) & outside(facts.agg_grade, 0, grades - 1),
+        check(of_category(facts.agg_grade, facts.agg_cand, 0, grades - 1, key),
               f"facts.ballot_counts.{category}", "未知的等次")  # fmt: skip
     for name in ("invited", "issued", "returned"):
         check(outside(getattr(facts, f"session_{name}"), 0, MAX_COUNT), f"facts.sessions.{name}",
@@ -201,7 +205,7 @@ def validate_arrays(facts: Facts, scheme: Scheme) -> list[Problem]:
           "未知的投票人类别")  # fmt: skip
     check(outside(facts.agg_n, 0, MAX_COUNT), "facts.ballot_counts.counts", "应为 0 到 10^9 的整数")
     for name in ("bonus_counts", "deduction_counts"):
-        check(outside(getattr(facts, name), 0, 10**12).any(axis=1), f"facts.{name}",
+        check(rows(outside(getattr(facts, name), 0, 10**12)), f"facts.{name}",
               "次数应为 0 到 10^12 的整数")  # fmt: skip
     for i, events in sorted(facts.vetoes.items())[:100_000]:
         if not 0 <= i < n_c:
@@ -210,18 +214,81 @@ def validate_arrays(facts: Facts, scheme: Scheme) -> list[Problem]:
             if kind not in scheme.veto_kinds:
                 out.add(f"facts.vetoes[{i}].kind", f"未知的否决事项：{kind}")
     # One grade per candidate per ballot: (ballot, candidate) pairs are unique.
-    pair = facts.bcell_ballot.astype(np.int64) * n_c + facts.bcell_cand
-    ordered = len(pair) < 2 or bool((np.diff(pair) > 0).all())  # cells in order: O(n)
-    if not ordered and len(np.unique(pair)) != len(pair):
+    if not _pairs_unique(facts.bcell_ballot, facts.bcell_cand, n_c):
         out.add("facts.ballots.cells", "同一张选票对同一候选对象有两个等次")
     return out.problems
 
 
-def _rows(mask: np.ndarray, wrong: np.ndarray) -> np.ndarray:
-    """`wrong`, given for the rows where `mask` holds, as a mask over all rows."""
-    full = np.zeros(len(mask), dtype=bool)
-    full[np.flatnonzero(mask)] = wrong
-    return full
+CHUNK = 1 << 20  # cells per slice when a pass would otherwise make 400 MB temporaries
+
+
+def outside(values: np.ndarray, low: int, high: int) -> np.ndarray | None:
+    """Where `values` are outside [low, high]; None when none is (a min and a max: no
+    temporary as large as the array, which at national scale is 52 M cells)."""
+    if not values.size or (values.min() >= low and values.max() <= high):
+        return None
+    return (values < low) | (values > high)
+
+
+def _within(refs: np.ndarray, n: int) -> np.ndarray:
+    """References clipped to [0, n − 1] so that the other rules can look them up (those
+    outside are reported by their own rule); the array itself when all are inside."""
+    return refs if outside(refs, 0, n - 1) is None else np.clip(refs, 0, max(n - 1, 0))
+
+
+def _pairs_unique(major: np.ndarray, minor: np.ndarray, n_minor: int) -> bool:
+    """Whether no (major, minor) pair occurs twice. Cells come sheet by sheet and ballot by
+    ballot, so the pairs are usually strictly increasing: checked slice by slice, in one
+    pass; otherwise sorted (numpy's `unique` hashes, several times slower on 52 M ints)."""
+    n = len(major)
+    ordered = True
+    for start in range(0, max(n - 1, 0), CHUNK):
+        stop = min(n, start + CHUNK + 1)  # one cell of overlap: the pair across the cut
+        key = major[start:stop].astype(np.int64)
+        key *= max(n_minor, 1)
+        key += minor[start:stop]
+        if not (key[1:] > key[:-1]).all():
+            ordered = False
+            break
+    if ordered:
+        return True
+    key = major.astype(np.int64) * max(n_minor, 1) + minor
+    key.sort()
+    return bool((key[1:] != key[:-1]).all())
+
+
+def _wrong_panel_cells(scores: np.ndarray, category: np.ndarray, scheme: Scheme,
+                       shown: int = 5) -> list[list[int]]:  # fmt: skip
+    """Per category, the first `shown` cells (counted among all cells) whose scores break
+    the category's rule: in score mode each of its dimensions in [0, max] with at most
+    PANEL_PLACES decimals, in rank mode a whole rank in [1, 10^6]. Slice by slice and
+    column by column: at national scale a whole-array test makes 150 MB temporaries, and a
+    reduction over the short axis of dimensions is many times slower than a loop over it."""
+    found: list[list[int]] = [[] for _ in CATEGORIES]
+    unit = 10**PANEL_PLACES
+    for start in range(0, len(category), CHUNK):
+        cats = category[start : start + CHUNK]
+        block = scores[start : start + CHUNK]
+        for key in np.unique(cats).tolist():  # cells come sheet by sheet: usually one
+            if not 0 <= key < len(CATEGORIES) or len(found[key]) >= shown:
+                continue  # an unknown category is reported by its own rule
+            spec = scheme.categories[CATEGORIES[key]]
+            rows = None if cats.min() == cats.max() else np.flatnonzero(cats == key)
+            mine = block if rows is None else block[rows]
+            if spec.panel.mode == "score":
+                wrong = np.zeros(len(mine), dtype=bool)
+                top = float(spec.panel.dimension_max)
+                for d in range(len(spec.dimensions)):
+                    column = mine[:, d]
+                    wrong |= ~((column >= 0) & (column <= top))
+                    scaled = column * unit
+                    wrong |= np.abs(scaled - np.round(scaled)) > 1e-6
+            else:
+                ranks = mine[:, 0]
+                wrong = ~((ranks >= 1) & (ranks <= 10**6) & (ranks == np.round(ranks)))
+            at = np.flatnonzero(wrong)[: shown - len(found[key])]
+            found[key] += (start + (at if rows is None else rows[at])).tolist()
+    return found
 
 
 def _exact_inputs(facts: Facts, out: Collector) -> None:
@@ -230,16 +297,29 @@ def _exact_inputs(facts: Facts, out: Collector) -> None:
     if len(facts.ind_exact) != n_u * n_j:
         out.add("facts.indicators", "精确数值应为每个镇街的每个指标各一组")
         return
-    for (u, j), values in facts.ind_exact.items():
-        if not (0 <= u < n_u and 0 <= j < n_j):
-            out.add("facts.indicators", "精确数值应为每个镇街的每个指标各一组")
-            return
+    if not all(0 <= u < n_u and 0 <= j < n_j for u, j in facts.ind_exact):
+        out.add("facts.indicators", "精确数值应为每个镇街的每个指标各一组")
+        return
+    if all(map(_plainly_bounded, chain.from_iterable(facts.ind_exact.values()))):
+        return
+    for (u, _j), values in facts.ind_exact.items():  # the first value refused, and where
         for name, value in zip(("actual", "plan", "prior"), values, strict=True):
             try:
                 to_decimal(value)
             except PydanticCustomError as error:
                 out.add(f"facts.indicators.{name}[{u}]", error.message())
                 return
+
+
+def _plainly_bounded(value: Any) -> bool:
+    """A Decimal that `to_decimal` accepts as it is, told without normalising it (a
+    quarter of the time): finite, at most MAX_PLACES places as written (normalising only
+    takes places away) and under 10^15. Anything else goes through `to_decimal`."""
+    if type(value) is not Decimal or not value.is_finite():
+        return False
+    exponent = value.as_tuple().exponent
+    return isinstance(exponent, int) and exponent >= -MAX_PLACES and (
+        not value or value.adjusted() < 15)  # fmt: skip
 
 
 def _shapes(facts: Facts, scheme: Scheme, out: Collector) -> bool:

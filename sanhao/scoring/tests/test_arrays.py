@@ -1,16 +1,23 @@
 """The engine's array format: a round trip changes no number, and bad arrays are refused."""
 
+import json
+import tomllib
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from sanhao.scoring import InvalidInput, score
 from sanhao.scoring.arrays import NumberedIds, load_arrays, save_arrays, validate_arrays
-from sanhao.scoring.facts import load_facts
+from sanhao.scoring.codes import CATEGORIES
+from sanhao.scoring.facts import load_facts, parse_facts
 from sanhao.scoring.report import to_document
-from sanhao.scoring.scheme import load_scheme
+from sanhao.scoring.scheme import load_scheme, parse_scheme
+from sanhao.scoring.synthetic import demo_facts
 from sanhao.scoring.tests.helpers import EXAMPLE_SCHEME, GOLDEN
 
 SCHEME = load_scheme(EXAMPLE_SCHEME)
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_it_gives_the_same_result_after_a_round_trip_through_npz(tmp_path):
@@ -73,6 +80,56 @@ def test_it_finds_a_candidate_graded_twice_on_one_ballot():
     facts.bcell_cand[1] = facts.bcell_cand[0]
     problems = [str(p) for p in validate_arrays(facts, SCHEME)]
     assert "facts.ballots.cells: 同一张选票对同一候选对象有两个等次" in problems
+
+
+def test_it_finds_a_sheet_scoring_a_candidate_twice_wherever_the_rows_are():
+    facts = load_facts(GOLDEN / "example2-facts.json", SCHEME)
+    assert validate_arrays(facts, SCHEME) == []
+    order = np.random.default_rng(5).permutation(len(facts.cell_cand))
+    for name in ("cell_sheet", "cell_cand", "cell_scores"):  # rows out of order: still fine
+        setattr(facts, name, getattr(facts, name)[order])
+    assert validate_arrays(facts, SCHEME) == []
+    facts.cell_cand[-1], facts.cell_sheet[-1] = facts.cell_cand[0], facts.cell_sheet[0]
+    problems = [str(p) for p in validate_arrays(facts, SCHEME)]
+    assert "facts.panel.cells: 同一张评分表对同一候选对象有两行分数" in problems
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 1 << 20])
+def test_it_checks_slice_by_slice_without_missing_a_cut(monkeypatch, chunk):
+    """Large arrays are checked in slices; a duplicate or a bad score just across a cut is
+    still found, and reported at its row among all rows."""
+    monkeypatch.setattr("sanhao.scoring.arrays.CHUNK", chunk)
+    facts = load_facts(GOLDEN / "example2-facts.json", SCHEME)
+    assert validate_arrays(facts, SCHEME) == []
+    last = len(facts.cell_cand) - 1
+    facts.cell_scores[last, 0] = -1
+    facts.cell_scores[1, 0] = 0.00001
+    problems = [str(p) for p in validate_arrays(facts, SCHEME)]
+    category = CATEGORIES[int(facts.sheet_category[facts.cell_sheet[last]])]
+    assert f"facts.panel.{category}.cells[{last}]: 分数应在 0 到 50 之间，至多 4 位小数" in problems
+    category = CATEGORIES[int(facts.sheet_category[facts.cell_sheet[1]])]
+    assert f"facts.panel.{category}.cells[1]: 分数应在 0 到 50 之间，至多 4 位小数" in problems
+    facts = load_facts(GOLDEN / "example2-facts.json", SCHEME)
+    b = len(facts.bcell_cand) // 2  # the next cell repeats this one's pair
+    facts.bcell_cand[b + 1], facts.bcell_ballot[b + 1] = facts.bcell_cand[b], facts.bcell_ballot[b]
+    problems = [str(p) for p in validate_arrays(facts, SCHEME)]
+    assert "facts.ballots.cells: 同一张选票对同一候选对象有两个等次" in problems
+
+
+def test_it_refuses_a_grade_that_only_another_category_has():
+    """A grade index valid in a category of more grades is refused for one of fewer."""
+    rules = dict(tomllib.loads((ROOT / "default_scheme.toml").read_text(encoding="utf-8")))
+    ballot = rules["categories"]["leader"]["ballot"]
+    ballot["grades"] = [*ballot["grades"], "很差"]
+    ballot["points"] = [*ballot["points"], 0]
+    scheme = parse_scheme(rules)
+    facts = parse_facts(json.loads(json.dumps(demo_facts(scheme))), scheme)
+    assert validate_arrays(facts, scheme) == []
+    category = facts.cand_category[facts.bcell_cand]
+    leader, deputy = (np.flatnonzero(category == c.ordinal)[0] for c in CATEGORIES[1:])
+    facts.bcell_grade[leader] = facts.bcell_grade[deputy] = len(ballot["grades"]) - 1
+    problems = [str(p) for p in validate_arrays(facts, scheme)]
+    assert problems == [f"facts.ballots.deputy.cells[{deputy}]: 未知的等次"]
 
 
 def test_it_numbers_ids_without_holding_them():
