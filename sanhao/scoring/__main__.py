@@ -1,4 +1,10 @@
-"""python -m sanhao.scoring SCHEME FACTS [--out RESULT.json] [--explain CANDIDATE] [--stats]
+"""python -m sanhao.scoring SCHEME FACTS [--out RESULT.json|RESULT.npz] [--explain CANDIDATE]
+[--stats] [--quiet]
+
+FACTS is the JSON document of docs/scheme.md or the engine's arrays (`.npz`, as
+`save_arrays` writes them; checked by `validate_arrays`). RESULT is written as the JSON
+document, or for a name ending in `.npz` as its columns (`columns.py`), which is what a
+result at scale wants. A run longer than a second shows a progress bar on stderr.
 
 Exit status 0 with the ranking; 2 when an input is bad (every problem listed, nothing
 computed or written) or the candidate to explain is unknown.
@@ -7,14 +13,38 @@ computed or written) or the candidate to explain is unknown.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
+import zipfile
 from pathlib import Path
+from typing import Any
 
-from sanhao.scoring.api import score
-from sanhao.scoring.problems import InvalidInput
+from tqdm import tqdm
+
+from sanhao.scoring.api import read_facts, read_scheme
+from sanhao.scoring.arrays import load_arrays
+from sanhao.scoring.engine import compute
+from sanhao.scoring.facts import Facts
+from sanhao.scoring.problems import InvalidInput, Problem
 from sanhao.scoring.report import explain_lines, ranking_table, to_document, to_json
+from sanhao.scoring.results import Result
 
 SHOWN = 200  # problems printed; the count says how many there are
+STAGES = ("读取", "检查", "计算", "统计", "输出")  # read, check, compute, statistics, write
+
+
+def _facts(path: Path) -> Facts | Path:
+    """An `.npz` of arrays as `Facts` (checked later, with the scheme), its input hash the
+    file's SHA-256; any other file is the JSON document, read and checked in one go."""
+    if path.suffix != ".npz":
+        return path
+    try:
+        facts = load_arrays(path)
+    except (ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
+        raise InvalidInput([Problem(str(path), f"不是引擎的数组文件（{error}）")]) from None
+    with open(path, "rb") as handle:
+        facts.input_hash = hashlib.file_digest(handle, "sha256").hexdigest()
+    return facts
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,15 +52,32 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m sanhao.scoring", description="三好创争计分引擎"
     )
     parser.add_argument("scheme", type=Path, help="方案文件（TOML）")
-    parser.add_argument("facts", type=Path, help="事实数据文件（JSON）")
-    parser.add_argument("--out", type=Path, help="结果文件（JSON）")
+    parser.add_argument("facts", type=Path, help="事实数据文件（JSON，或数组文件 .npz）")
+    parser.add_argument("--out", type=Path, help="结果文件（JSON；以 .npz 结尾时按列写入）")
     parser.add_argument("--explain", metavar="CANDIDATE", help="逐行说明一个候选对象的得分")
     parser.add_argument("--stats", action="store_true", help="同时计算一致性、不确定性等统计")
     parser.add_argument("--seed", type=int, default=2026, help="统计抽样的随机种子")
+    parser.add_argument("--quiet", action="store_true", help="不打印排名表")
     args = parser.parse_args(argv)
+    bar = tqdm(total=len(STAGES), delay=1.0, file=sys.stderr, leave=False,
+               bar_format="计分：{desc} {bar} {n_fmt}/{total_fmt} [{elapsed}]")  # fmt: skip
+
+    def stage(label: str) -> None:
+        bar.set_description_str(label, refresh=False)  # shown at the next update, after 1 s
+        if label != STAGES[0]:
+            bar.update(1)
+
     try:
-        result = score(args.scheme, args.facts)
+        stage("读取")
+        scheme = read_scheme(args.scheme)
+        source = _facts(args.facts)
+        stage("检查")
+        facts = read_facts(source, scheme)
+        stage("计算")
+        computed = compute(scheme, facts)
+        result = Result(scheme, facts, computed.quantified, computed.categories)
     except InvalidInput as error:
+        bar.close()
         print(f"输入有 {len(error.problems)} 处问题，未计算、未写入任何文件：", file=sys.stderr)
         for problem in error.problems[:SHOWN]:
             print(f"  {problem}", file=sys.stderr)
@@ -38,23 +85,43 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  ……另有 {len(error.problems) - SHOWN} 处", file=sys.stderr)
         return 2
     except OSError as error:
+        bar.close()
         print(f"无法读取文件：{error.filename}：{error.strerror}", file=sys.stderr)
         return 2
     if args.explain and args.explain not in result.facts.cand_ids:
+        bar.close()
         print(f"没有编号为 {args.explain} 的候选对象", file=sys.stderr)
         return 2
-    document = to_document(result)
+    stage("统计")
+    statistics: dict[str, Any] | None = None
     if args.stats:
-        from sanhao.scoring.stats import statistics, stats_table
+        from sanhao.scoring.stats import statistics as compute_statistics
+        from sanhao.scoring.stats import stats_table
 
-        document["statistics"] = statistics(result, seed=args.seed)
-        print(stats_table(document["statistics"]))
-    print(ranking_table(result))
+        statistics = compute_statistics(result, seed=args.seed)
+    stage("输出")
+    lines = []
+    if statistics is not None:
+        lines.append(stats_table(statistics))
+    if not args.quiet:
+        lines.append(ranking_table(result))
     if args.explain:
-        print(explain_lines(result, args.explain))
+        lines.append(explain_lines(result, args.explain))
     if args.out:
-        args.out.write_text(to_json(document), encoding="utf-8")
-        print(f"结果已写入 {args.out}")
+        if args.out.suffix == ".npz":
+            from sanhao.scoring.columns import write_columns
+
+            write_columns(result, args.out, statistics=statistics)
+        else:
+            document = to_document(result)
+            if statistics is not None:
+                document["statistics"] = statistics
+            args.out.write_text(to_json(document), encoding="utf-8")
+        lines.append(f"结果已写入 {args.out}")
+    bar.update(1)
+    bar.close()
+    for line in lines:
+        print(line)
     return 0
 
 

@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
-from sanhao.scoring.codes import Reason, ReasonCode, Status, VoidCode
-from sanhao.scoring.results import Breakdown, CandidateScore, Result, UnitBreakdown
+from sanhao.scoring.codes import Category, Reason, ReasonCode, Status, VoidCode
+from sanhao.scoring.results import (
+    Breakdown,
+    CandidateScore,
+    CategorySummary,
+    Result,
+    UnitBreakdown,
+)
 
 LANGUAGES = ("zh", "en")
 
@@ -170,17 +176,36 @@ def _void(found: Mapping[str, Reason], language: str) -> dict[str, Any]:
     return {key: _reason(reason, language) for key, reason in found.items()}
 
 
-def to_document(result: Result, *, explain: bool = True, language: str = "zh") -> dict[str, Any]:
+class Source(Protocol):
+    """What the document is made of: a `Result`, or a result read back from its columns
+    (`columns.py`), which give the same document."""
+
+    @property
+    def engine_version(self) -> str: ...
+    @property
+    def scheme_version(self) -> str: ...
+    @property
+    def scheme_hash(self) -> str: ...
+    @property
+    def input_hash(self) -> str: ...
+    @property
+    def year(self) -> int: ...
+    def category_keys(self) -> Iterable[str]: ...
+    def summary(self, category: Category | str) -> CategorySummary: ...
+    def ranked(self, category: str, *, explain: bool
+               ) -> Iterator[tuple[CandidateScore, Breakdown | None]]: ...  # fmt: skip
+    def unit_breakdowns(self) -> Iterator[UnitBreakdown]: ...
+
+
+def to_document(result: Source, *, explain: bool = True, language: str = "zh") -> dict[str, Any]:
     categories = {}
-    for key in result.categories:
+    for key in result.category_keys():
         summary = result.summary(key)
         rows = []
-        category = result.categories[key]
-        for at in category.order.tolist():
-            row = result.score_at(category, at)
+        for row, breakdown in result.ranked(key, explain=explain):
             entry = candidate_document(row, language)
-            if explain:
-                entry["breakdown"] = breakdown_document(result.breakdown_at(category, at, row))
+            if breakdown is not None:
+                entry["breakdown"] = breakdown_document(breakdown)
             rows.append(entry)
         categories[str(key)] = {
             "name": summary.name, "quota": summary.quota,
@@ -199,10 +224,7 @@ def to_document(result: Result, *, explain: bool = True, language: str = "zh") -
         "categories": categories,
     }  # fmt: skip
     if explain:
-        document["units"] = {
-            uid: unit_document(result.unit_breakdown(u))
-            for u, uid in enumerate(result.facts.unit_ids)
-        }
+        document["units"] = {unit.unit: unit_document(unit) for unit in result.unit_breakdowns()}
     return document
 
 

@@ -8,7 +8,7 @@ and weights made each number) and `unit_breakdown(unit)`. Reasons and statuses a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -240,6 +240,21 @@ class Result:
         """The category's candidates in rank order (ties in input order)."""
         result = self.categories[Category(category)]
         return [self.score_at(result, int(at)) for at in result.order]
+
+    def category_keys(self) -> list[str]:
+        return list(self.categories)
+
+    def ranked(self, category: str, *, explain: bool
+               ) -> Iterator[tuple[CandidateScore, Breakdown | None]]:  # fmt: skip
+        """The category's rows in rank order, each with its breakdown when `explain`."""
+        result = self.categories[Category(category)]
+        for at in result.order.tolist():
+            row = self.score_at(result, at)
+            yield row, self.breakdown_at(result, at, row) if explain else None
+
+    def unit_breakdowns(self) -> Iterator[UnitBreakdown]:
+        for u in range(len(self.facts.unit_ids)):
+            yield self.unit_breakdown(u)
 
     def summary(self, category: Category | str) -> CategorySummary:
         result = self.categories[Category(category)]
