@@ -131,12 +131,7 @@ def validate_arrays(facts: Facts, scheme: Scheme) -> list[Problem]:
           "未知的类别")  # fmt: skip
     check(outside(facts.cand_months, 0, 12), "facts.candidates.months_in_post",
           "应为 0 到 12 的整数")  # fmt: skip
-    deputy = Category.DEPUTY.ordinal
-    for i, chosen in sorted(facts.oversees.items())[:100_000]:
-        if not 0 <= i < n_c or facts.cand_category[i] != deputy:
-            out.add(f"facts.candidates.oversees[{i}]", "只有好班副（deputy）有分管指标")
-        elif any(not 0 <= j < len(scheme.indicators) for j in chosen):
-            out.add(f"facts.candidates.oversees[{i}]", "未知的指标")
+    _oversees(facts, len(scheme.indicators), out)
     for name in ("actual", "plan", "prior"):
         values = getattr(facts, name)
         bad = ~np.isfinite(values) | (np.abs(values) > MAX_MAGNITUDE)
@@ -220,6 +215,41 @@ def validate_arrays(facts: Facts, scheme: Scheme) -> list[Problem]:
 
 
 CHUNK = 1 << 20  # cells per slice when a pass would otherwise make 400 MB temporaries
+
+
+def _oversees(facts: Facts, n_ind: int, out: Collector, shown: int = 5) -> None:
+    """Every deputy's overseen indicators, all at once: a deputy, known indicators, none
+    twice (the JSON reader keeps each once). The first `shown` of each problem, in order."""
+    if not facts.oversees:
+        return
+    where = "facts.candidates.oversees"
+    owners = sorted(facts.oversees)
+    if set(map(type, owners)) - {int}:
+        out.add(where, "候选对象应以序号表示")
+        return
+    lists = [facts.oversees[i] for i in owners]
+    if not all(isinstance(c, tuple | list) for c in lists) or (
+        set(map(type, chain.from_iterable(lists))) - {int}
+    ):
+        out.add(where, "分管指标应为指标序号的列表")
+        return
+    who = np.array(owners, dtype=np.int64)
+    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    chosen = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(lengths.sum()))
+    row = np.repeat(np.arange(len(who)), lengths)
+    n_c = len(facts.cand_category)
+    known = (who >= 0) & (who < n_c)
+    not_deputy = ~known
+    not_deputy[known] = facts.cand_category[who[known]] != Category.DEPUTY.ordinal
+    wrong = (chosen < 0) | (chosen >= n_ind)
+    unknown = np.bincount(row[wrong], minlength=len(who)) > 0
+    pairs = np.sort(row[~wrong] * max(n_ind, 1) + chosen[~wrong])
+    twice = np.zeros(len(who), dtype=bool)
+    twice[pairs[1:][pairs[1:] == pairs[:-1]] // max(n_ind, 1)] = True
+    for bad, message in ((not_deputy, "只有好班副（deputy）有分管指标"), (unknown, "未知的指标"),
+                         (twice & ~not_deputy & ~unknown, "分管指标重复")):  # fmt: skip
+        for at in np.flatnonzero(bad)[:shown].tolist():
+            out.add(f"{where}[{owners[at]}]", message)
 
 
 def outside(values: np.ndarray, low: int, high: int) -> np.ndarray | None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
+from itertools import chain
 
 import numpy as np
 
@@ -205,20 +206,25 @@ class ExactK:
     def __init__(self, scheme: Scheme, facts: Facts, q: Quantified) -> None:
         self.scheme, self.facts, self.q = scheme, facts, q
 
-    @cached_property
-    def growth(self) -> dict[tuple[int, int], Fraction | None]:
-        result: dict[tuple[int, int], Fraction | None] = {}
-        for (u, j), values in self.facts.ind_exact.items():
-            g = _growth_ratio(values, self.scheme.indicators[j].lower_is_better)
-            result[(u, j)] = None if g is None else Fraction(*g)
-        return result
+    def growth(self, u: int, j: int) -> Fraction | None:
+        g = _growth_ratio(self.facts.ind_exact[(u, j)], self.scheme.indicators[j].lower_is_better)
+        return None if g is None else Fraction(*g)
 
     @cached_property
     def bounds(self) -> list[tuple[Fraction, Fraction] | None]:
+        """Per indicator the exact least and greatest growth. The floats are correctly
+        rounded, so monotone: the exact extremes are among the units whose float is the
+        float extreme, and only those are computed exactly."""
         out: list[tuple[Fraction, Fraction] | None] = []
+        growth, g_min, g_max = self.q.growth, self.q.g_min, self.q.g_max
         for j in range(len(self.scheme.indicators)):
-            values = [g for (_u, jj), g in self.growth.items() if jj == j and g is not None]
-            out.append((min(values), max(values)) if values else None)
+            if np.isnan(g_min[j]):
+                out.append(None)
+                continue
+            lows = [self.growth(u, j) for u in np.flatnonzero(growth[:, j] == g_min[j]).tolist()]
+            highs = [self.growth(u, j) for u in np.flatnonzero(growth[:, j] == g_max[j]).tolist()]
+            out.append((min(g for g in lows if g is not None),
+                        max(g for g in highs if g is not None)))  # fmt: skip
         return out
 
     def s(self, u: int, j: int) -> Fraction:
@@ -227,7 +233,7 @@ class ExactK:
         c = (Fraction(1) if a == 0 else p / a) if ind.lower_is_better else a / p
         w = Fraction(ind.points)
         s_a = w * min(max(c, Fraction(0)), Fraction(1))
-        g = self.growth[(u, j)]
+        g = self.growth(u, j)
         if g is None:
             return s_a
         if ind.growth_method == "rank":
@@ -283,19 +289,29 @@ def panel(spec: CategoryRules, facts: Facts, members: np.ndarray, local: np.ndar
     n_dims = len(spec.dimensions)
     if spec.panel.mode == "rank":
         return _panel_rank(facts, cells, local, n)
-    scores = facts.cell_scores[cells, :n_dims]
-    # Totals exactly, in units of 10⁻⁴ (panel scores have at most 4 decimals).
+    # Totals exactly, in units of 10⁻⁴ (panel scores have at most 4 decimals), column by
+    # column: whole numbers far below 2⁵³, so their float sums are exact.
     unit = 10**PANEL_PLACES
-    totals = _row_sums(np.round(scores * unit).astype(np.int64))
+    totals = np.zeros(len(cells))
+    column = np.empty(len(cells))
+    for d in range(n_dims):
+        np.take(facts.cell_scores[:, d], cells, out=column, mode="clip")
+        column *= unit
+        totals += np.round(column, out=column)
     sheet = facts.cell_sheet[cells]
     # Void sheets (§2): all totals equal, or too many totals ≥ void_high_total.
     n_sheets = len(facts.sheet_ids)
-    by_sheet = np.argsort(sheet, kind="stable")
+    if len(sheet) > 1 and bool(np.any(sheet[1:] < sheet[:-1])):
+        by_sheet = np.argsort(sheet, kind="stable")
+        in_order, totals_in_order = sheet[by_sheet], totals[by_sheet]
+    else:  # as a panel's cells come: sheet by sheet
+        in_order, totals_in_order = sheet, totals
     sheet_ids = np.arange(n_sheets)
-    first = np.searchsorted(sheet[by_sheet], sheet_ids, side="left")
-    last = np.searchsorted(sheet[by_sheet], sheet_ids, side="right")
-    t_max = segment_reduce(np.maximum, totals[by_sheet].astype(np.float64), first, last, -np.inf)
-    t_min = segment_reduce(np.minimum, totals[by_sheet].astype(np.float64), first, last, np.inf)
+    first = np.searchsorted(in_order, sheet_ids, side="left")
+    last = np.searchsorted(in_order, sheet_ids, side="right")
+    t_max = segment_reduce(np.maximum, totals_in_order, first, last, -np.inf)
+    t_min = segment_reduce(np.minimum, totals_in_order, first, last, np.inf)
+    del in_order, totals_in_order
     per_sheet = last - first
     high_total = int(spec.panel.void_high_total * unit)
     high = np.bincount(sheet, weights=totals >= high_total, minlength=n_sheets)
@@ -309,16 +325,16 @@ def panel(spec: CategoryRules, facts: Facts, members: np.ndarray, local: np.ndar
                                               "limit": str(int(limit[s]))})
         for s in np.flatnonzero(void)
     }  # fmt: skip
-    keep = ~void[sheet]
-    cells, scores = cells[keep], scores[keep]
+    del totals, column
+    cells = cells[~void[sheet]]
     who = local[facts.cell_cand[cells]]
     order = np.argsort(who, kind="stable")
-    who, scores, cells = who[order], scores[order], cells[order]
+    who, cells = who[order], cells[order]
     everyone = np.arange(n)
     starts = np.searchsorted(who, everyone, side="left")
     ends = np.searchsorted(who, everyone, side="right")
     r = ends - starts
-    sums, highs, lows = _segment_sum_max_min(scores, r, starts, ends)
+    sums, highs, lows = _segment_sum_max_min(facts.cell_scores, n_dims, cells, r, starts, ends)
     trim = r > spec.panel.trim_above
     with np.errstate(divide="ignore", invalid="ignore"):
         trimmed = (sums - highs - lows) / (r - 2)[:, None]
@@ -327,7 +343,8 @@ def panel(spec: CategoryRules, facts: Facts, members: np.ndarray, local: np.ndar
     per_dim = np.where(r[:, None] > 0, per_dim, 0.0)
 
     def exact(i: int) -> Fraction:
-        block = [[_fraction(float(x)) for x in row] for row in scores[starts[i] : ends[i]]]
+        rows = facts.cell_scores[cells[starts[i] : ends[i]], :n_dims]
+        block = [[_fraction(float(x)) for x in row] for row in rows]
         return exact_p(block, spec.panel.trim_above)
 
     return PanelPart(_row_sums(per_dim), r, exact, void_sheets, (cells, starts, ends), per_dim)
@@ -344,21 +361,24 @@ def _row_sums(values: np.ndarray) -> np.ndarray:
     return total
 
 
-def _segment_sum_max_min(scores: np.ndarray, r: np.ndarray, starts: np.ndarray,
-                         ends: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
-    """Per candidate (rows sorted by candidate, [start, end)) the sum, max and min of each
-    column; 0 where a candidate has no row. When every candidate has the same number of
-    rows (every judge scored everyone, as on a panel) the rows are a (candidates, sheets)
-    block and the sheets are added in the same order, slab by slab, many times faster."""
+def _segment_sum_max_min(all_scores: np.ndarray, n_dims: int, cells: np.ndarray, r: np.ndarray,
+                         starts: np.ndarray, ends: np.ndarray
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """Per candidate the sum, max and min of each of the first `n_dims` columns of the rows
+    `cells` of `all_scores` (sorted by candidate, each candidate's [start, end)); 0 where a
+    candidate has no row. When every candidate has the same number of rows (every judge
+    scored everyone, as on a panel) they are gathered as a (sheets, candidates) block and
+    the sheets are added in the same order, slab by slab, many times faster."""
     n = len(r)
     same = int(r[0]) if n else 0
-    if same == 0 or same * n != len(scores) or bool(np.any(r != same)):
+    if same == 0 or same * n != len(cells) or bool(np.any(r != same)):
+        scores = all_scores[cells, :n_dims]
         return (segment_reduce(np.add, scores, starts, ends, 0.0),
                 segment_reduce(np.maximum, scores, starts, ends, 0.0),
                 segment_reduce(np.minimum, scores, starts, ends, 0.0))  # fmt: skip
-    # (sheets, candidates, columns): each slab contiguous, so that every step runs over
-    # whole rows of candidates and not four numbers at a time.
-    slabs = np.ascontiguousarray(scores.reshape(n, same, scores.shape[1]).transpose(1, 0, 2))
+    # (sheets, candidates, columns), gathered so: each slab contiguous, so that every step
+    # runs over whole rows of candidates and not four numbers at a time.
+    slabs = all_scores[cells.reshape(n, same).T.ravel(), :n_dims].reshape(same, n, n_dims)
     sums, highs, lows = slabs[0].copy(), slabs[0].copy(), slabs[0].copy()
     for slab in slabs[1:]:
         sums += slab
@@ -422,6 +442,9 @@ class BallotTally:
     void_ballots: np.ndarray  # per category: ballots whose part for it is void
 
 
+TALLY_SLICE = 1 << 17  # ballot cells per slice of the tally: 1 MB per key buffer, in the cache
+
+
 def tally_ballots(scheme: Scheme, facts: Facts) -> BallotTally:
     specs = [scheme.categories[c] for c in CATEGORIES]
     n_cat, n_groups = len(specs), len(scheme.groups)
@@ -437,16 +460,30 @@ def tally_ballots(scheme: Scheme, facts: Facts) -> BallotTally:
             returned * quorum.denominator >= facts.session_invited * quorum.numerator
         )
     cand, ballot, grade = facts.bcell_cand, facts.bcell_ballot, facts.bcell_grade
+    # Two passes over the cells, each slice by slice (TALLY_SLICE cells): the keys of a slice
+    # are built in two buffers used over again, small enough to stay in the cache, and
+    # counted into the part of the table the slice's ballots (or candidates) reach. No array
+    # as long as the cells is made: at scale a fresh array costs more in page faults than
+    # the arithmetic done in it. Keys are int64, numpy's index type (bincount and take copy
+    # any other type first).
+    n_cells = len(cand)
+    step = max(1, min(TALLY_SLICE, n_cells))
+    key = np.empty(step, dtype=np.int64)
+    extra = np.empty(step, dtype=np.int64)
+    category = facts.cand_category.astype(np.int64)
+    slices = [(start, min(start + step, n_cells)) for start in range(0, n_cells, step)]
     # Pass 1: each ballot's cells and top grades per category, for the top-share rule.
-    # Per-ballot and per-candidate terms are looked up from small tables, not recomputed.
-    # Keys are int64, numpy's index type (bincount would copy any other type first), in two
-    # buffers used over again: at scale a fresh array costs more in page faults than the
-    # arithmetic done in it.
-    part = np.multiply(ballot, n_cat * 2, dtype=np.int64)
-    other = np.take((facts.cand_category.astype(np.int64) * 2), cand)
-    part += other
-    part += grade == 0
-    per = np.bincount(part, minlength=n_b * n_cat * 2).reshape(n_b, n_cat, 2)
+    per_flat = np.zeros(n_b * n_cat * 2, dtype=np.int64)
+    doubled = category * 2
+    for start, end in slices:
+        k, e, b = key[: end - start], extra[: end - start], ballot[start:end]
+        np.multiply(b, n_cat * 2, out=k, dtype=np.int64)
+        k += np.take(doubled, cand[start:end], out=e, mode="clip")
+        k += grade[start:end] == 0
+        low, high = int(b.min()) * n_cat * 2, (int(b.max()) + 1) * n_cat * 2
+        k -= low
+        per_flat[low:high] += np.bincount(k, minlength=high - low)
+    per = per_flat.reshape(n_b, n_cat, 2)
     tops = per[:, :, 1]
     on = per[:, :, 0] + tops
     counted = session_ok.T[facts.ballot_session] & (on > 0)  # (ballots, categories)
@@ -456,17 +493,24 @@ def tally_ballots(scheme: Scheme, facts: Facts) -> BallotTally:
         void[:, c] = counted[:, c] & (tops[:, c] > ceil_times(spec.ballot.top_share, on[:, c]))
     # Pass 2: every cell into (candidate, group, slot): a counted cell into grade + 1 (slot 0
     # holds the abstentions), a cell of a void session or ballot part into the same slot
-    # one row of slots further on, which is then left out: no cell is visited a third time.
+    # one row of slots further on, which is then left out.
     slots = n_grades + 1
     width = n_groups * 2 * slots
     first = facts.ballot_group.astype(np.int64)[:, None] * (2 * slots) + 1
-    row = np.where(counted & ~void, first, first + slots)  # (ballots, categories)
-    part >>= 1  # now the cell's (ballot, category)
-    key = np.take(row.reshape(-1), part, out=other, mode="clip")  # in range: not buffered
-    key += np.multiply(cand, width, out=part, dtype=np.int64)
-    del part
-    key += grade
-    every = np.bincount(key, minlength=n_c * width).reshape(n_c, n_groups, 2, slots)
+    row = np.where(counted & ~void, first, first + slots).reshape(-1)  # (ballot, category)
+    every_flat = np.zeros(n_c * width, dtype=np.int64)
+    for start, end in slices:
+        k, e, c = key[: end - start], extra[: end - start], cand[start:end]
+        np.multiply(ballot[start:end], n_cat, out=k, dtype=np.int64)
+        k += np.take(category, c, out=e, mode="clip")  # the cell's (ballot, category)
+        np.take(row, k, out=e, mode="clip")
+        np.multiply(c, width, out=k, dtype=np.int64)
+        k += e
+        k += grade[start:end]
+        low, high = int(c.min()) * width, (int(c.max()) + 1) * width
+        k -= low
+        every_flat[low:high] += np.bincount(k, minlength=high - low)
+    every = every_flat.reshape(n_c, n_groups, 2, slots)
     counts = np.ascontiguousarray(every[:, :, 0, 1:])
     del every
     if len(facts.agg_cand):
@@ -663,14 +707,19 @@ def _category(scheme: Scheme, spec: CategoryRules, facts: Facts, q: Quantified,
     overseen: dict[int, tuple[int, ...]] = {}
     points = np.array([float(ind.points) for ind in scheme.indicators])
     if spec.category is Category.DEPUTY:
-        for i, chosen in facts.oversees.items():
-            at = int(local[i])
-            if at >= 0 and chosen:
-                overseen[at] = chosen
-                idx = list(chosen)
-                total = points[idx].sum() + float(scheme.process_points)
-                k_float[at] = (100 * (q.s[units[at], idx].sum() + q.s_proc[units[at]]) / total
-                               if total else 0.0)  # fmt: skip
+        overseen = {int(local[i]): chosen for i, chosen in facts.oversees.items()
+                    if chosen and local[i] >= 0}  # fmt: skip
+    if overseen:
+        # The overseen indicators as a mask over (deputy, indicator), all deputies at once.
+        at = np.fromiter(overseen, dtype=np.int64, count=len(overseen))
+        mask = np.zeros((len(at), len(points)), dtype=bool)
+        lengths = np.fromiter(map(len, overseen.values()), dtype=np.int64, count=len(at))
+        chosen = np.fromiter(chain.from_iterable(overseen.values()), dtype=np.int64)
+        mask[np.repeat(np.arange(len(at)), lengths), chosen] = True
+        total = mask @ points + float(scheme.process_points)
+        held = np.where(mask, q.s[units[at]], 0.0).sum(axis=1) + q.s_proc[units[at]]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            k_float[at] = np.where(total != 0, 100 * held / total, 0.0)
     k = round_cents(k_float, lambda at: exact_k.k(int(units[at]), overseen.get(at)))
     panel_part = panel(spec, facts, members, local)
     r = panel_part.sheets

@@ -142,3 +142,44 @@ def test_it_numbers_ids_without_holding_them():
         ["B1", "B2"],
     )
     assert np.array(list(ids)).dtype.kind == "U"
+
+
+@pytest.mark.parametrize("example", [1, 2])
+def test_it_scores_the_same_whatever_the_order_of_the_panel_cells(example):
+    """The engine takes a panel's cells sheet by sheet as they come, or sorts them when they
+    come in another order: the same void sheets, the same P."""
+    import dataclasses
+
+    facts = load_facts(GOLDEN / f"example{example}-facts.json", SCHEME)
+    before = to_document(score(SCHEME, facts))
+    mixed = np.random.default_rng(5).permutation(len(facts.cell_cand))
+    shuffled = dataclasses.replace(facts, cell_cand=facts.cell_cand[mixed],
+                                   cell_sheet=facts.cell_sheet[mixed],
+                                   cell_scores=facts.cell_scores[mixed])  # fmt: skip
+    assert np.any(shuffled.cell_sheet[1:] < shuffled.cell_sheet[:-1])
+    assert to_document(score(SCHEME, shuffled)) == before
+    if example == 1:
+        assert before["categories"]["team"]["void_sheets"]  # the example has a void sheet
+
+
+def test_it_checks_every_deputys_overseen_indicators():
+    """All of them, not the first 100,000 (a nation has 150,000 deputies who oversee)."""
+    scheme = load_scheme()
+    facts = parse_facts(json.loads(json.dumps(demo_facts(scheme))), scheme)
+    deputy = int(np.flatnonzero(facts.cand_category == CATEGORIES.index("deputy"))[0])
+    team = int(np.flatnonzero(facts.cand_category == CATEGORIES.index("team"))[0])
+    n_ind = len(scheme.indicators)
+    facts.oversees = {deputy: (0, 0), team: (0,), 10**6: (0,)}
+    problems = [str(p) for p in validate_arrays(facts, scheme)]
+    assert f"facts.candidates.oversees[{deputy}]: 分管指标重复" in problems
+    assert f"facts.candidates.oversees[{team}]: 只有好班副（deputy）有分管指标" in problems
+    assert "facts.candidates.oversees[1000000]: 只有好班副（deputy）有分管指标" in problems
+    many = dict.fromkeys(range(10**6, 10**6 + 150_000), (0,))  # not candidates: refused
+    facts.oversees = {**many, deputy: (n_ind,)}
+    problems = [str(p) for p in validate_arrays(facts, scheme)]
+    assert f"facts.candidates.oversees[{deputy}]: 未知的指标" in problems
+    facts.oversees = {deputy: ("sales",)}
+    problems = [str(p) for p in validate_arrays(facts, scheme)]
+    assert "facts.candidates.oversees: 分管指标应为指标序号的列表" in problems
+    facts.oversees = {deputy: (0,)}
+    assert validate_arrays(facts, scheme) == []

@@ -426,3 +426,28 @@ def test_it_gives_a_lone_candidate_ranked_by_the_panel_the_full_score():
     doc = small_doc({"a": {}}, judges=1)
     doc["panel"] = [{"id": "R1", "judge": "J1", "category": "team", "ranks": {"T-a": 1}}]
     assert rows(run(scheme, doc), "team")["T-a"]["P"] == 100  # not 100·(1 − 1)/0
+
+
+def test_the_exact_growth_bounds_are_the_least_and_greatest_of_all_growths():
+    """ExactK computes exactly only the units whose float growth is the float extreme."""
+    import json
+    from decimal import Decimal
+
+    from sanhao.scoring import engine
+    from sanhao.scoring.facts import parse_facts
+    from sanhao.scoring.synthetic import generate
+
+    units = [(f"u{i}", f"第{i}镇") for i in range(40)]
+    doc = generate(DEFAULT, units, seed=4, voters_per_unit=3, deputies=(2, 3))
+    for row in doc["indicators"]:
+        if row["unit"] == "u0":
+            row["prior"] = "0"  # undefined growth
+        elif row["unit"] in ("u1", "u2", "u3"):  # several units share the greatest growth
+            row["actual"], row["prior"] = "1000000", "1"
+    facts = parse_facts(json.loads(json.dumps(doc), parse_float=Decimal), DEFAULT)
+    q = engine.quantify(DEFAULT, facts)
+    exact = engine.ExactK(DEFAULT, facts, q)
+    for j in range(len(DEFAULT.indicators)):
+        every = [g for u in range(len(units)) if (g := exact.growth(u, j)) is not None]
+        assert exact.bounds[j] == ((min(every), max(every)) if every else None)
+        assert every.count(max(every)) >= 3

@@ -69,3 +69,21 @@ def test_it_counts_what_a_plain_loop_counts_in_any_order_of_the_cells(top_share)
     again = engine.tally_ballots(scheme, mixed)
     assert np.array_equal(again.counts, want)
     assert again.void_ballots.tolist() == void
+
+
+@pytest.mark.parametrize("size", [1, 7, 64, 1 << 20])
+def test_it_counts_the_same_whatever_the_slices(monkeypatch, size):
+    """The tally goes over the cells slice by slice: a slice may cut a ballot, hold one cell,
+    or hold them all, and the cells may come in any order."""
+    scheme = make_scheme()
+    facts = facts_of(scheme, seed=11, voters=6)
+    want, void = plain_counts(scheme, facts)
+    shuffle = np.random.default_rng(2).permutation(len(facts.bcell_ballot))
+    mixed = dataclasses.replace(facts, bcell_ballot=facts.bcell_ballot[shuffle],
+                                bcell_cand=facts.bcell_cand[shuffle],
+                                bcell_grade=facts.bcell_grade[shuffle])  # fmt: skip
+    monkeypatch.setattr(engine, "TALLY_SLICE", size)
+    for cells in (facts, mixed):
+        tally = engine.tally_ballots(scheme, cells)
+        assert np.array_equal(tally.counts, want)
+        assert tally.void_ballots.tolist() == void
