@@ -500,14 +500,14 @@ def tally_ballots(scheme: Scheme, facts: Facts) -> BallotTally:
     row = np.where(counted & ~void, first, first + slots).reshape(-1)  # (ballot, category)
     every_flat = np.zeros(n_c * width, dtype=np.int64)
     for start, end in slices:
-        k, e, c = key[: end - start], extra[: end - start], cand[start:end]
+        k, e, who = key[: end - start], extra[: end - start], cand[start:end]
         np.multiply(ballot[start:end], n_cat, out=k, dtype=np.int64)
-        k += np.take(category, c, out=e, mode="clip")  # the cell's (ballot, category)
+        k += np.take(category, who, out=e, mode="clip")  # the cell's (ballot, category)
         np.take(row, k, out=e, mode="clip")
-        np.multiply(c, width, out=k, dtype=np.int64)
+        np.multiply(who, width, out=k, dtype=np.int64)
         k += e
         k += grade[start:end]
-        low, high = int(c.min()) * width, (int(c.max()) + 1) * width
+        low, high = int(who.min()) * width, (int(who.max()) + 1) * width
         k -= low
         every_flat[low:high] += np.bincount(k, minlength=high - low)
     every = every_flat.reshape(n_c, n_groups, 2, slots)
@@ -711,15 +711,16 @@ def _category(scheme: Scheme, spec: CategoryRules, facts: Facts, q: Quantified,
                     if chosen and local[i] >= 0}  # fmt: skip
     if overseen:
         # The overseen indicators as a mask over (deputy, indicator), all deputies at once.
-        at = np.fromiter(overseen, dtype=np.int64, count=len(overseen))
-        mask = np.zeros((len(at), len(points)), dtype=bool)
-        lengths = np.fromiter(map(len, overseen.values()), dtype=np.int64, count=len(at))
+        deputies = np.fromiter(overseen, dtype=np.int64, count=len(overseen))
+        mask = np.zeros((len(deputies), len(points)), dtype=bool)
+        lengths = np.fromiter(map(len, overseen.values()), dtype=np.int64, count=len(deputies))
         chosen = np.fromiter(chain.from_iterable(overseen.values()), dtype=np.int64)
-        mask[np.repeat(np.arange(len(at)), lengths), chosen] = True
+        mask[np.repeat(np.arange(len(deputies)), lengths), chosen] = True
         total = mask @ points + float(scheme.process_points)
-        held = np.where(mask, q.s[units[at]], 0.0).sum(axis=1) + q.s_proc[units[at]]
+        their = units[deputies]
+        held = np.where(mask, q.s[their], 0.0).sum(axis=1) + q.s_proc[their]
         with np.errstate(divide="ignore", invalid="ignore"):
-            k_float[at] = np.where(total != 0, 100 * held / total, 0.0)
+            k_float[deputies] = np.where(total != 0, 100 * held / total, 0.0)
     k = round_cents(k_float, lambda at: exact_k.k(int(units[at]), overseen.get(at)))
     panel_part = panel(spec, facts, members, local)
     r = panel_part.sheets
