@@ -473,7 +473,8 @@ def tally_ballots(scheme: Scheme, facts: Facts) -> BallotTally:
     category = facts.cand_category.astype(np.int64)
     slices = [(start, min(start + step, n_cells)) for start in range(0, n_cells, step)]
     # Pass 1: each ballot's cells and top grades per category, for the top-share rule.
-    per_flat = np.zeros(n_b * n_cat * 2, dtype=np.int64)
+    # Counts of cells fit in int32 (validation bounds them), half the fresh memory of int64.
+    per_flat = np.zeros(n_b * n_cat * 2, dtype=np.int32)
     doubled = category * 2
     for start, end in slices:
         k, e, b = key[: end - start], extra[: end - start], ballot[start:end]
@@ -491,27 +492,29 @@ def tally_ballots(scheme: Scheme, facts: Facts) -> BallotTally:
     for spec in specs:
         c = spec.category.ordinal
         void[:, c] = counted[:, c] & (tops[:, c] > ceil_times(spec.ballot.top_share, on[:, c]))
+    del per_flat, per, tops, on  # pass 2 reuses their memory
     # Pass 2: every cell into (candidate, group, slot): a counted cell into grade + 1 (slot 0
     # holds the abstentions), a cell of a void session or ballot part into the same slot
     # one row of slots further on, which is then left out.
     slots = n_grades + 1
     width = n_groups * 2 * slots
-    first = facts.ballot_group.astype(np.int64)[:, None] * (2 * slots) + 1
+    first = facts.ballot_group.astype(np.int32)[:, None] * (2 * slots) + 1
     row = np.where(counted & ~void, first, first + slots).reshape(-1)  # (ballot, category)
-    every_flat = np.zeros(n_c * width, dtype=np.int64)
+    every_flat = np.zeros(n_c * width, dtype=np.int32)
+    small = np.empty(step, dtype=np.int32)
     for start, end in slices:
         k, e, who = key[: end - start], extra[: end - start], cand[start:end]
         np.multiply(ballot[start:end], n_cat, out=k, dtype=np.int64)
         k += np.take(category, who, out=e, mode="clip")  # the cell's (ballot, category)
-        np.take(row, k, out=e, mode="clip")
+        np.take(row, k, out=small[: end - start], mode="clip")
         np.multiply(who, width, out=k, dtype=np.int64)
-        k += e
+        k += small[: end - start]
         k += grade[start:end]
         low, high = int(who.min()) * width, (int(who.max()) + 1) * width
         k -= low
         every_flat[low:high] += np.bincount(k, minlength=high - low)
     every = every_flat.reshape(n_c, n_groups, 2, slots)
-    counts = np.ascontiguousarray(every[:, :, 0, 1:])
+    counts = every[:, :, 0, 1:].astype(np.int64)  # contiguous
     del every
     if len(facts.agg_cand):
         agg_ok = session_ok[facts.cand_category[facts.agg_cand], facts.agg_session]
