@@ -125,21 +125,26 @@ def write_columns(result: Result, path: str | Path, *, explain: bool = True,
         arrays[at + "rank"] = category.rank[order]
         arrays[at + "tied"] = category.tied[order]
         arrays[at + "status"] = category.status[order]
+        # Only the rows that have reasons, missing components or overseen indicators are
+        # visited: at scale most have none.
         incomplete = np.zeros((n, len(COMPONENTS)), dtype=bool)
-        reason_count = np.zeros(n, dtype=np.int64)
+        some = np.fromiter(map(len, category.incomplete), dtype=np.int64, count=n)[order]
+        for row in np.flatnonzero(some).tolist():
+            for component in category.incomplete[order[row]]:
+                incomplete[row, COMPONENTS.index(component)] = True
+        arrays[at + "incomplete"] = incomplete
+        reason_count = np.fromiter(map(len, category.reasons), dtype=np.int64, count=n)[order]
         reason_code: list[int] = []
         reason_params: list[str] = []
-        for row, local in enumerate(order.tolist()):
-            if category.incomplete[local]:
-                for component in category.incomplete[local]:
-                    incomplete[row, COMPONENTS.index(component)] = True
-            found = category.reasons[local]
-            if found:
-                reason_count[row] = len(found)
-                for reason in found:
-                    reason_code.append(_CODE_INDEX[reason.code])
-                    reason_params.append(json.dumps(dict(reason.params), ensure_ascii=False))
-        arrays[at + "incomplete"] = incomplete
+        written: dict[int, str] = {}  # the rules share their Reason objects: each once
+        for row in np.flatnonzero(reason_count).tolist():
+            for reason in category.reasons[order[row]]:
+                reason_code.append(_CODE_INDEX[reason.code])
+                text = written.get(id(reason))
+                if text is None:
+                    text = written[id(reason)] = json.dumps(dict(reason.params),
+                                                            ensure_ascii=False)  # fmt: skip
+                reason_params.append(text)
         offsets = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(reason_count, out=offsets[1:])
         arrays[at + "reasons.offsets"] = offsets
@@ -153,18 +158,23 @@ def write_columns(result: Result, path: str | Path, *, explain: bool = True,
                 arrays[at + "mean_rank"] = part.mean_rank[order]
             arrays[at + "counts"] = category.ballot.counts[order]
             arrays[at + "group_mean"] = category.ballot.group_mean[order]
-            overseen = [category.overseen.get(local) for local in order.tolist()]
-            arrays[at + "overseen.has"] = np.array([o is not None for o in overseen], dtype=bool)
-            _put_ragged(arrays, at + "overseen", [o or () for o in overseen])
-        summary = result.summary(key)
+            has = np.zeros(n, dtype=bool)
+            has[np.fromiter(category.overseen, dtype=np.int64, count=len(category.overseen))] = True
+            has = has[order]
+            arrays[at + "overseen.has"] = has
+            lists: list[tuple[int, ...]] = [()] * n
+            for row in np.flatnonzero(has).tolist():
+                lists[row] = category.overseen[int(order[row])]
+            _put_ragged(arrays, at + "overseen", lists)
         categories[key] = {
             "name": spec.name, "quota": spec.quota,
             "threshold": None if spec.threshold is None else str(spec.threshold),
-            "unit_cap": spec.unit_cap, "empty_seats": summary.empty_seats,
-            "seats_for_deliberation": summary.seats_for_deliberation,
-            "void_sheets": {k: _reason_json(v) for k, v in summary.void_sheets.items()},
-            "void_sessions": {k: _reason_json(v) for k, v in summary.void_sessions.items()},
-            "void_ballots": summary.void_ballots,
+            "unit_cap": spec.unit_cap, "empty_seats": category.empty_seats,
+            "seats_for_deliberation": category.seats_for_deliberation,
+            "void_sheets": {k: _reason_json(v) for k, v in category.panel.void_sheets.items()},
+            "void_sessions": {k: _reason_json(v)
+                              for k, v in category.ballot.void_sessions.items()},
+            "void_ballots": category.ballot.void_ballots,
             "mode": spec.panel.mode, "trim_above": spec.panel.trim_above,
             "dimensions": list(spec.dimensions), "grades": list(spec.ballot.grades),
             "groups": [[g, name, str(w)] for g, name, w in zip(
