@@ -20,6 +20,7 @@ from pydantic_core import PydanticCustomError
 from sanhao.scoring.codes import CATEGORIES, Category
 from sanhao.scoring.facts import Facts
 from sanhao.scoring.formats import MAX_COUNT, MAX_MAGNITUDE, MAX_PLACES, PANEL_PLACES, to_decimal
+from sanhao.scoring.gcpause import paused_gc
 from sanhao.scoring.problems import Collector, Problem
 from sanhao.scoring.scheme import Scheme
 
@@ -72,6 +73,11 @@ def save_arrays(facts: Facts, path: str | Path) -> None:
 
 
 def load_arrays(path: str | Path) -> Facts:
+    with paused_gc():
+        return _load_arrays(path)
+
+
+def _load_arrays(path: str | Path) -> Facts:
     with np.load(path, allow_pickle=False) as data:
         meta = json.loads(str(data["meta"]))
         fields: dict[str, Any] = {name: data[name] for name in ARRAY_FIELDS}

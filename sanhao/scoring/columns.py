@@ -30,6 +30,7 @@ import numpy as np
 
 from sanhao.scoring.codes import Category, Component, Reason, ReasonCode, Status, VoidCode
 from sanhao.scoring.engine import STATUSES
+from sanhao.scoring.gcpause import paused_gc
 from sanhao.scoring.report import _default, to_document
 from sanhao.scoring.results import (
     BallotBreakdown,
@@ -103,6 +104,12 @@ def write_columns(result: Result, path: str | Path, *, explain: bool = True,
                   statistics: dict[str, Any] | None = None) -> int:  # fmt: skip
     """The result's columns in `path` (written whole or not at all); the file's bytes.
     `statistics` (stats.py's document, small whatever the scale) goes in `meta`."""
+    with paused_gc():
+        return _write_columns(result, path, explain=explain, statistics=statistics)
+
+
+def _write_columns(result: Result, path: str | Path, *, explain: bool,
+                   statistics: dict[str, Any] | None) -> int:  # fmt: skip
     facts = result.facts
     arrays: dict[str, np.ndarray] = {}
     _put_strings(arrays, "candidates/id", facts.cand_ids)

@@ -32,6 +32,7 @@ from sanhao.scoring.codes import (
 )
 from sanhao.scoring.facts import Facts
 from sanhao.scoring.formats import PANEL_PLACES
+from sanhao.scoring.gcpause import paused_gc
 from sanhao.scoring.rounding import round_cents
 from sanhao.scoring.scheme import CategoryRules, Item, Scheme
 
@@ -678,6 +679,11 @@ class Computation:
 
 def compute(scheme: Scheme, facts: Facts) -> Computation:
     """The engine on checked facts; `sanhao.scoring.score` is the entry point to call."""
+    with paused_gc():
+        return _compute(scheme, facts)
+
+
+def _compute(scheme: Scheme, facts: Facts) -> Computation:
     q = quantify(scheme, facts)
     exact_k = ExactK(scheme, facts, q)
     tally = tally_ballots(scheme, facts)
