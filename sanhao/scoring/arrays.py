@@ -377,6 +377,14 @@ def _shapes(facts: Facts, scheme: Scheme, out: Collector) -> bool:
         "deduction_counts": (n_c, len(scheme.deduction_items)),
     }  # fmt: skip
     good = True
+    for name in ("cell_cand", "bcell_cand", "agg_cand"):  # their lengths set the shapes above
+        value = getattr(facts, name)
+        if not isinstance(value, np.ndarray) or value.ndim != 1:
+            out.add(f"facts.{name}", "应为一维数组")
+            good = False
+        elif value.dtype.kind != "i":
+            out.add(f"facts.{name}", "数组类型应为整数")
+            good = False
     for name, shape in expected.items():
         value = getattr(facts, name)
         got = tuple(value.shape) if isinstance(value, np.ndarray) else (len(value),)

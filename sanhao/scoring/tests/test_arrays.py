@@ -183,3 +183,13 @@ def test_it_checks_every_deputys_overseen_indicators():
     assert "facts.candidates.oversees: 分管指标应为指标序号的列表" in problems
     facts.oversees = {deputy: (0,)}
     assert validate_arrays(facts, scheme) == []
+
+
+@pytest.mark.parametrize("name", ["cell_cand", "bcell_cand", "agg_cand"])
+def test_it_refuses_cells_whose_candidates_are_not_integers(name):
+    """The arrays whose length sets the others' shapes have their type checked too: a float
+    array of candidates was an IndexError deep in the checks, not a problem listed."""
+    facts = load_facts(GOLDEN / "example1-facts.json", SCHEME)
+    setattr(facts, name, getattr(facts, name).astype(np.float64))
+    problems = [str(p) for p in validate_arrays(facts, SCHEME)]
+    assert problems == [f"facts.{name}: 数组类型应为整数"]
