@@ -1,6 +1,7 @@
 """Benchmark of the scoring engine at three scales: `make bench`.
 
-Each scale runs in its own process, so that its peak memory is its own. Per stage it
+Each scale's facts are generated in a process of their own and saved as arrays; the scale
+then runs in another, so that its peak memory is its own and starts at loading. Per stage it
 prints wall time and peak resident memory; beside them, the ballot and panel
 aggregation of the engine against the same aggregation as one DuckDB query and against
 the one-pass limit (`one_pass`), each the best of REPEAT alternate runs.

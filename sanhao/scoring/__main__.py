@@ -15,6 +15,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
+import threading
+import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,36 @@ from sanhao.scoring.results import Result
 
 SHOWN = 200  # problems printed; the count says how many there are
 STAGES = ("读取", "检查", "计算", "统计", "输出")  # read, check, compute, statistics, write
+DELAY = 1.0  # seconds before the bar appears: a quick run shows none
+
+
+class Progress:
+    """The stages on a tqdm bar on stderr: it appears once the run has taken DELAY seconds
+    and is redrawn every half second from then on, so that a long stage shows its time
+    going by, not only its end."""
+
+    def __init__(self) -> None:
+        self.bar = tqdm(total=len(STAGES), delay=DELAY, file=sys.stderr, leave=False,
+                        bar_format="计分：{desc} {bar} {n_fmt}/{total_fmt} [{elapsed}]")  # fmt: skip
+        self.started = time.monotonic()
+        self.done = threading.Event()
+        self.ticker = threading.Thread(target=self._tick, daemon=True)
+        self.ticker.start()
+
+    def _tick(self) -> None:
+        while not self.done.wait(0.5):
+            if time.monotonic() - self.started >= DELAY:
+                self.bar.refresh()
+
+    def stage(self, label: str) -> None:
+        self.bar.set_description_str(label, refresh=False)
+        if label != STAGES[0]:
+            self.bar.update(1)
+
+    def close(self) -> None:
+        self.done.set()
+        self.ticker.join()
+        self.bar.close()
 
 
 def _facts(path: Path) -> Facts | Path:
@@ -40,7 +72,10 @@ def _facts(path: Path) -> Facts | Path:
         return path
     try:
         facts = load_arrays(path)
-    except (ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
+    except (FileNotFoundError, PermissionError, IsADirectoryError):
+        raise  # said as a file that cannot be read
+    except (ValueError, KeyError, TypeError, AttributeError, EOFError, OSError,
+            zipfile.BadZipFile) as error:  # fmt: skip
         raise InvalidInput([Problem(str(path), f"不是引擎的数组文件（{error}）")]) from None
     with open(path, "rb") as handle:
         facts.input_hash = hashlib.file_digest(handle, "sha256").hexdigest()
@@ -59,69 +94,71 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2026, help="统计抽样的随机种子")
     parser.add_argument("--quiet", action="store_true", help="不打印排名表")
     args = parser.parse_args(argv)
-    bar = tqdm(total=len(STAGES), delay=1.0, file=sys.stderr, leave=False,
-               bar_format="计分：{desc} {bar} {n_fmt}/{total_fmt} [{elapsed}]")  # fmt: skip
-
-    def stage(label: str) -> None:
-        bar.set_description_str(label, refresh=False)  # shown at the next update, after 1 s
-        if label != STAGES[0]:
-            bar.update(1)
-
+    out: list[str] = []
+    err: list[str] = []
+    progress = Progress()
     try:
-        stage("读取")
+        code = _run(args, progress, out, err)
+    finally:
+        progress.close()  # the bar is gone before anything is printed
+    for line in err:
+        print(line, file=sys.stderr)
+    for line in out:
+        print(line)
+    return code
+
+
+def _run(args: argparse.Namespace, progress: Progress, out: list[str], err: list[str]) -> int:
+    try:
+        progress.stage("读取")
         scheme = read_scheme(args.scheme)
         source = _facts(args.facts)
-        stage("检查")
+        progress.stage("检查")
         facts = read_facts(source, scheme)
-        stage("计算")
+        progress.stage("计算")
         computed = compute(scheme, facts)
         result = Result(scheme, facts, computed.quantified, computed.categories)
     except InvalidInput as error:
-        bar.close()
-        print(f"输入有 {len(error.problems)} 处问题，未计算、未写入任何文件：", file=sys.stderr)
-        for problem in error.problems[:SHOWN]:
-            print(f"  {problem}", file=sys.stderr)
+        err.append(f"输入有 {len(error.problems)} 处问题，未计算、未写入任何文件：")
+        err.extend(f"  {problem}" for problem in error.problems[:SHOWN])
         if len(error.problems) > SHOWN:
-            print(f"  ……另有 {len(error.problems) - SHOWN} 处", file=sys.stderr)
+            err.append(f"  ……另有 {len(error.problems) - SHOWN} 处")
         return 2
     except OSError as error:
-        bar.close()
-        print(f"无法读取文件：{error.filename}：{error.strerror}", file=sys.stderr)
+        err.append(f"无法读取文件：{error.filename}：{error.strerror}")
         return 2
     if args.explain and args.explain not in result.facts.cand_ids:
-        bar.close()
-        print(f"没有编号为 {args.explain} 的候选对象", file=sys.stderr)
+        err.append(f"没有编号为 {args.explain} 的候选对象")
         return 2
-    stage("统计")
+    progress.stage("统计")
     statistics: dict[str, Any] | None = None
     if args.stats:
         from sanhao.scoring.stats import statistics as compute_statistics
         from sanhao.scoring.stats import stats_table
 
         statistics = compute_statistics(result, seed=args.seed)
-    stage("输出")
-    lines = []
-    if statistics is not None:
-        lines.append(stats_table(statistics))
+        out.append(stats_table(statistics))
+    progress.stage("输出")
     if not args.quiet:
-        lines.append(ranking_table(result))
+        out.append(ranking_table(result))
     if args.explain:
-        lines.append(explain_lines(result, args.explain))
+        out.append(explain_lines(result, args.explain))
     if args.out:
-        if args.out.suffix == ".npz":
-            from sanhao.scoring.columns import write_columns
+        try:
+            if args.out.suffix == ".npz":
+                from sanhao.scoring.columns import write_columns
 
-            write_columns(result, args.out, statistics=statistics)
-        else:
-            document = to_document(result)
-            if statistics is not None:
-                document["statistics"] = statistics
-            args.out.write_text(to_json(document), encoding="utf-8")
-        lines.append(f"结果已写入 {args.out}")
-    bar.update(1)
-    bar.close()
-    for line in lines:
-        print(line)
+                write_columns(result, args.out, statistics=statistics)
+            else:
+                document = to_document(result)
+                if statistics is not None:
+                    document["statistics"] = statistics
+                args.out.write_text(to_json(document), encoding="utf-8")
+        except OSError as error:
+            err.append(f"无法写入文件：{args.out}：{error.strerror}")
+            return 2
+        out.append(f"结果已写入 {args.out}")
+    progress.bar.update(1)
     return 0
 
 

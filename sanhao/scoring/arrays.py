@@ -229,13 +229,13 @@ def _oversees(facts: Facts, n_ind: int, out: Collector, shown: int = 5) -> None:
     if not facts.oversees:
         return
     where = "facts.candidates.oversees"
-    owners = sorted(facts.oversees)
-    if set(map(type, owners)) - {int}:
+    if not all(map(_is_index, facts.oversees)):
         out.add(where, "候选对象应以序号表示")
         return
+    owners = sorted(facts.oversees)
     lists = [facts.oversees[i] for i in owners]
-    if not all(isinstance(c, tuple | list) for c in lists) or (
-        set(map(type, chain.from_iterable(lists))) - {int}
+    if not all(isinstance(c, tuple | list) for c in lists) or not all(
+        map(_is_index, chain.from_iterable(lists))
     ):
         out.add(where, "分管指标应为指标序号的列表")
         return
@@ -256,6 +256,11 @@ def _oversees(facts: Facts, n_ind: int, out: Collector, shown: int = 5) -> None:
                          (twice & ~not_deputy & ~unknown, "分管指标重复")):  # fmt: skip
         for at in np.flatnonzero(bad)[:shown].tolist():
             out.add(f"{where}[{owners[at]}]", message)
+
+
+def _is_index(value: Any) -> bool:
+    """An int or a numpy integer, not a bool."""
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
 
 
 def outside(values: np.ndarray, low: int, high: int) -> np.ndarray | None:
@@ -382,7 +387,7 @@ def _shapes(facts: Facts, scheme: Scheme, out: Collector) -> bool:
         if not isinstance(value, np.ndarray) or value.ndim != 1:
             out.add(f"facts.{name}", "应为一维数组")
             good = False
-        elif value.dtype.kind != "i":
+        elif not (value.dtype.kind == "i" or (value.dtype.kind == "u" and value.itemsize <= 4)):
             out.add(f"facts.{name}", "数组类型应为整数")
             good = False
     for name, shape in expected.items():

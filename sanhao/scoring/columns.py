@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -204,10 +205,13 @@ def _write_columns(result: Result, path: str | Path, *, explain: bool,
     text = json.dumps(meta, ensure_ascii=False, sort_keys=True, default=_default)
     arrays["meta"] = np.array(text)
     target = Path(path)
-    partial = target.with_name(target.name + ".part")
+    # A name of its own beside the target, renamed when whole: two writers of one target
+    # do not write into each other's file, and a killed one leaves the old file as it was.
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    partial = Path(name)
     try:
-        with open(partial, "wb") as handle:
-            np.savez(handle, allow_pickle=False, **arrays)
+        with os.fdopen(handle, "wb") as stream:
+            np.savez(stream, allow_pickle=False, **arrays)
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
@@ -430,7 +434,8 @@ class ColumnResult:
         yield from self._unit_list()
 
     def document(self, *, explain: bool | None = None, language: str = "zh") -> dict[str, Any]:
-        """The JSON document of the result (`report.to_document`), the same to the byte."""
+        """The JSON document of the result (`report.to_document`): `to_json` of the two
+        gives the same bytes."""
         document = to_document(self, explain=self.explain if explain is None else explain,
                                language=language)  # fmt: skip
         if "statistics" in self.meta:

@@ -293,10 +293,11 @@ def panel(spec: CategoryRules, facts: Facts, members: np.ndarray, local: np.ndar
     # Totals exactly, in units of 10⁻⁴ (panel scores have at most 4 decimals), column by
     # column: whole numbers far below 2⁵³, so their float sums are exact.
     unit = 10**PANEL_PLACES
+    every_score = np.asarray(facts.cell_scores, dtype=np.float64)  # float32 arrays: as float64
     totals = np.zeros(len(cells))
     column = np.empty(len(cells))
     for d in range(n_dims):
-        np.take(facts.cell_scores[:, d], cells, out=column, mode="clip")
+        np.take(every_score[:, d], cells, out=column, mode="clip")
         column *= unit
         totals += np.round(column, out=column)
     sheet = facts.cell_sheet[cells]
@@ -335,7 +336,7 @@ def panel(spec: CategoryRules, facts: Facts, members: np.ndarray, local: np.ndar
     starts = np.searchsorted(who, everyone, side="left")
     ends = np.searchsorted(who, everyone, side="right")
     r = ends - starts
-    sums, highs, lows = _segment_sum_max_min(facts.cell_scores, n_dims, cells, r, starts, ends)
+    sums, highs, lows = _segment_sum_max_min(every_score, n_dims, cells, r, starts, ends)
     trim = r > spec.panel.trim_above
     with np.errstate(divide="ignore", invalid="ignore"):
         trimmed = (sums - highs - lows) / (r - 2)[:, None]
@@ -444,6 +445,21 @@ class BallotTally:
 
 
 TALLY_SLICE = 1 << 17  # ballot cells per slice of the tally: 1 MB per key buffer, in the cache
+SPAN_FACTOR = 8  # a slice whose keys spread wider than this × its length is counted by a sort
+
+
+def _count_into(table: np.ndarray, keys: np.ndarray, low: int, high: int) -> None:
+    """table[low + key] += how often each key occurs, for keys in [0, high − low). By one
+    bincount over the span when the keys are close together (cells in ballot or candidate
+    order); else by sorting them (cells in another order, candidates listed by category):
+    a bincount over a wide span per slice would cost a table-sized array each time.
+    `keys` is the caller's buffer and is left sorted."""
+    if high - low <= SPAN_FACTOR * len(keys):
+        table[low:high] += np.bincount(keys, minlength=high - low)
+        return
+    keys.sort()
+    first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    table[low + keys[first]] += np.diff(np.append(first, len(keys))).astype(table.dtype)
 
 
 def tally_ballots(scheme: Scheme, facts: Facts) -> BallotTally:
@@ -474,7 +490,9 @@ def tally_ballots(scheme: Scheme, facts: Facts) -> BallotTally:
     category = facts.cand_category.astype(np.int64)
     slices = [(start, min(start + step, n_cells)) for start in range(0, n_cells, step)]
     # Pass 1: each ballot's cells and top grades per category, for the top-share rule.
-    # Counts of cells fit in int32 (validation bounds them), half the fresh memory of int64.
+    # Counts in int32, half the fresh memory of int64: a ballot grades a candidate once, so a
+    # count is at most the number of candidates or of ballots, far below 2³¹ for any arrays
+    # that fit in memory.
     per_flat = np.zeros(n_b * n_cat * 2, dtype=np.int32)
     doubled = category * 2
     for start, end in slices:
@@ -484,7 +502,7 @@ def tally_ballots(scheme: Scheme, facts: Facts) -> BallotTally:
         k += grade[start:end] == 0
         low, high = int(b.min()) * n_cat * 2, (int(b.max()) + 1) * n_cat * 2
         k -= low
-        per_flat[low:high] += np.bincount(k, minlength=high - low)
+        _count_into(per_flat, k, low, high)
     per = per_flat.reshape(n_b, n_cat, 2)
     tops = per[:, :, 1]
     on = per[:, :, 0] + tops
@@ -513,7 +531,7 @@ def tally_ballots(scheme: Scheme, facts: Facts) -> BallotTally:
         k += grade[start:end]
         low, high = int(who.min()) * width, (int(who.max()) + 1) * width
         k -= low
-        every_flat[low:high] += np.bincount(k, minlength=high - low)
+        _count_into(every_flat, k, low, high)
     every = every_flat.reshape(n_c, n_groups, 2, slots)
     counts = every[:, :, 0, 1:].astype(np.int64)  # contiguous
     del every

@@ -181,7 +181,12 @@ def test_it_checks_every_deputys_overseen_indicators():
     facts.oversees = {deputy: ("sales",)}
     problems = [str(p) for p in validate_arrays(facts, scheme)]
     assert "facts.candidates.oversees: 分管指标应为指标序号的列表" in problems
+    facts.oversees = {"x": (0,), deputy: (0,)}  # mixed keys: a problem, not a TypeError
+    problems = [str(p) for p in validate_arrays(facts, scheme)]
+    assert problems == ["facts.candidates.oversees: 候选对象应以序号表示"]
     facts.oversees = {deputy: (0,)}
+    assert validate_arrays(facts, scheme) == []
+    facts.oversees = {np.int64(deputy): (np.int64(0),)}  # numpy integers are indices too
     assert validate_arrays(facts, scheme) == []
 
 
@@ -190,6 +195,23 @@ def test_it_refuses_cells_whose_candidates_are_not_integers(name):
     """The arrays whose length sets the others' shapes have their type checked too: a float
     array of candidates was an IndexError deep in the checks, not a problem listed."""
     facts = load_facts(GOLDEN / "example1-facts.json", SCHEME)
-    setattr(facts, name, getattr(facts, name).astype(np.float64))
+    before = to_document(score(SCHEME, facts))
+    cells = getattr(facts, name)
+    setattr(facts, name, cells.astype(np.float64))
     problems = [str(p) for p in validate_arrays(facts, SCHEME)]
     assert problems == [f"facts.{name}: 数组类型应为整数"]
+    setattr(facts, name, cells.astype(np.uint32))  # unsigned, as wide as int32 at most: fine
+    assert validate_arrays(facts, SCHEME) == []
+    facts.checked = ""
+    assert to_document(score(SCHEME, facts)) == before
+    setattr(facts, name, cells.astype(np.uint64))  # would turn int64 arithmetic into floats
+    assert [str(p) for p in validate_arrays(facts, SCHEME)] == problems
+
+
+def test_it_scores_panel_scores_given_as_float32_as_float64():
+    """A float32 array of panel scores passes the checks: the engine reads it as float64."""
+    facts = load_facts(GOLDEN / "example1-facts.json", SCHEME)
+    before = to_document(score(SCHEME, facts))
+    facts.cell_scores = facts.cell_scores.astype(np.float32)
+    facts.checked = ""
+    assert to_document(score(SCHEME, facts)) == before

@@ -146,6 +146,13 @@ def test_the_command_line_scores_facts_given_as_arrays(tmp_path, capsys):
     assert main([str(EXAMPLE_SCHEME), str(tmp_path / "bad.npz"), "--out", str(out)]) == 2
     assert "facts.panel.team.cells[0]: 分数应在 0 到 50 之间" in capsys.readouterr().err
     assert not out.exists()
+    with np.load(tmp_path / "facts.npz") as stored:
+        arrays = {name: stored[name] for name in stored.files}
+    meta = json.loads(str(arrays["meta"]))
+    meta["oversees"] = []  # not a mapping
+    np.savez(tmp_path / "odd.npz", **{**arrays, "meta": np.array(json.dumps(meta))})
+    assert main([str(EXAMPLE_SCHEME), str(tmp_path / "odd.npz")]) == 2
+    assert "不是引擎的数组文件" in capsys.readouterr().err
     whole = (tmp_path / "facts.npz").read_bytes()
     for junk in (b"not a zip", whole[: len(whole) // 2], whole[:-30]):
         (tmp_path / "junk.npz").write_bytes(junk)
@@ -153,20 +160,28 @@ def test_the_command_line_scores_facts_given_as_arrays(tmp_path, capsys):
         assert "不是引擎的数组文件" in capsys.readouterr().err
 
 
-def test_the_command_line_shows_progress_only_for_a_long_run(monkeypatch, capsys):
+def test_the_command_line_shows_progress_during_a_long_stage(monkeypatch, capsys):
     import time
 
     import sanhao.scoring.__main__ as cli
 
-    facts = str(GOLDEN / "example1-facts.json")
-    assert main([str(EXAMPLE_SCHEME), facts, "--quiet"]) == 0
-    assert capsys.readouterr().err == ""  # a quick run: no bar
     slow = cli.compute
+    seen = []
 
     def compute(*args):
-        time.sleep(1.2)
+        time.sleep(1.7)  # the bar appears after a second and is redrawn while this runs
+        seen.append(capsys.readouterr().err)
         return slow(*args)
 
     monkeypatch.setattr(cli, "compute", compute)
+    facts = str(GOLDEN / "example1-facts.json")
     assert main([str(EXAMPLE_SCHEME), facts, "--quiet"]) == 0
-    assert "计分：" in capsys.readouterr().err
+    assert "计分：计算" in seen[0]
+
+
+def test_the_command_line_says_what_it_cannot_write(tmp_path, capsys):
+    facts = str(GOLDEN / "example1-facts.json")
+    for name in ("r.npz", "r.json"):
+        out = tmp_path / "missing" / name
+        assert main([str(EXAMPLE_SCHEME), facts, "--quiet", "--out", str(out)]) == 2
+        assert f"无法写入文件：{out}" in capsys.readouterr().err

@@ -31,5 +31,5 @@ def test_it_switches_the_collector_back_on_after_an_error(monkeypatch):
 
     monkeypatch.setattr(engine, "_compute", broken)
     with pytest.raises(RuntimeError):
-        engine.compute(None, None)  # type: ignore[arg-type]
+        engine.compute(None, None)
     assert gc.isenabled()

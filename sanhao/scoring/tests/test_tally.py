@@ -71,10 +71,12 @@ def test_it_counts_what_a_plain_loop_counts_in_any_order_of_the_cells(top_share)
     assert again.void_ballots.tolist() == void
 
 
+@pytest.mark.parametrize("span", [0, 8])  # 0: every slice counted by sorting its keys
 @pytest.mark.parametrize("size", [1, 7, 64, 1 << 20])
-def test_it_counts_the_same_whatever_the_slices(monkeypatch, size):
+def test_it_counts_the_same_whatever_the_slices(monkeypatch, size, span):
     """The tally goes over the cells slice by slice: a slice may cut a ballot, hold one cell,
     or hold them all, and the cells may come in any order."""
+    monkeypatch.setattr(engine, "SPAN_FACTOR", span)
     scheme = make_scheme()
     facts = facts_of(scheme, seed=11, voters=6)
     want, void = plain_counts(scheme, facts)
