@@ -12,7 +12,7 @@ summaries and the scheme's names and weights the breakdowns refer to).
 `to_document(result, explain=…)` of the same result, so that nothing is lost by writing
 columns. The file is an uncompressed zip of `.npy` arrays that numpy reads without pickle
 (`np.load(path, allow_pickle=False)`); strings are UTF-8 bytes with offsets, ragged lists
-values with offsets; layout in docs/performance.md.
+values with offsets; layout in docs/scheme.md.
 """
 
 from __future__ import annotations
@@ -89,16 +89,12 @@ def _ragged(arrays: dict[str, np.ndarray], name: str) -> list[tuple[int, ...]]:
     return [tuple(values[a:b]) for a, b in pairwise(bounds)]
 
 
-def _reason_json(reason: Reason) -> dict[str, Any]:
-    return reason.to_json()
+def _code(code: str) -> ReasonCode | VoidCode:
+    return ReasonCode(code) if code in ReasonCode._value2member_map_ else VoidCode(code)
 
 
 def _reason(data: Any) -> Reason:
-    code = data["code"]
-    kind: ReasonCode | VoidCode = (
-        ReasonCode(code) if code in ReasonCode._value2member_map_ else VoidCode(code)
-    )
-    return Reason(kind, dict(data["params"]))
+    return Reason(_code(data["code"]), dict(data["params"]))
 
 
 def write_columns(result: Result, path: str | Path, *, explain: bool = True,
@@ -179,9 +175,8 @@ def _write_columns(result: Result, path: str | Path, *, explain: bool,
             "threshold": None if spec.threshold is None else str(spec.threshold),
             "unit_cap": spec.unit_cap, "empty_seats": category.empty_seats,
             "seats_for_deliberation": category.seats_for_deliberation,
-            "void_sheets": {k: _reason_json(v) for k, v in category.panel.void_sheets.items()},
-            "void_sessions": {k: _reason_json(v)
-                              for k, v in category.ballot.void_sessions.items()},
+            "void_sheets": {k: v.to_json() for k, v in category.panel.void_sheets.items()},
+            "void_sessions": {k: v.to_json() for k, v in category.ballot.void_sessions.items()},
             "void_ballots": category.ballot.void_ballots,
             "mode": spec.panel.mode, "trim_above": spec.panel.trim_above,
             "dimensions": list(spec.dimensions), "grades": list(spec.ballot.grades),
@@ -274,7 +269,18 @@ class ColumnResult:
         self._cand_names = _strings(arrays, "candidates/name")
         self._unit_ids = _strings(arrays, "units/id")
         self._unit_names = _strings(arrays, "units/name")
+        self._unit_of: list[int] = arrays["candidates/unit"].tolist()
         self._units: list[UnitBreakdown] | None = None
+        self._statuses = [Status(s) for s in self.meta["statuses"]]
+        self._codes = [_code(c) for c in self.meta["codes"]]
+        self._components = [Component(c) for c in self.meta["components"]]
+        if self.explain:  # what every row's breakdown refers to, read once
+            meta = self.meta
+            self._indicator_ids = [ind[0] for ind in meta["indicators"]]
+            self._bonus_items = _items(meta["bonus_items"])
+            self._deduction_items = _items(meta["deduction_items"])
+            self._bonus_max = _decimal_or_none(meta["bonus_max"])
+            self._deduction_max = _decimal_or_none(meta["deduction_max"])
 
     def category_keys(self) -> list[str]:
         return list(self.meta["categories"])
@@ -284,10 +290,9 @@ class ColumnResult:
         info = self.meta["categories"][key]
         status = self.arrays[f"{key}/status"]
         cand = self.arrays[f"{key}/candidate"]
-        statuses = [Status(s) for s in self.meta["statuses"]]
 
         def marked(wanted: Status) -> tuple[str, ...]:
-            rows = np.flatnonzero(status == statuses.index(wanted))
+            rows = np.flatnonzero(status == self._statuses.index(wanted))
             return tuple(self._cand_ids[i] for i in cand[rows].tolist())
 
         return CategorySummary(
@@ -311,10 +316,7 @@ class ColumnResult:
         a, key = self.arrays, str(category)
         at = f"{key}/"
         info = self.meta["categories"][key]
-        statuses = [Status(s) for s in self.meta["statuses"]]
-        codes = [ReasonCode(c) if c in ReasonCode._value2member_map_ else VoidCode(c)
-                 for c in self.meta["codes"]]  # fmt: skip
-        components = [Component(c) for c in self.meta["components"]]
+        statuses, codes, components = self._statuses, self._codes, self._components
         cand = a[at + "candidate"].tolist()
         numbers = [a[at + name].tolist() for name in NUMBERS]
         top, bottom, counted = (a[at + n].tolist() for n in ("top", "bottom", "counted"))
@@ -326,7 +328,7 @@ class ColumnResult:
         params = _strings(a, at + "reasons.params")
         units = self._unit_ids
         for row, i in enumerate(cand):
-            u = int(a["candidates/unit"][i])
+            u = self._unit_of[i]
             n = counted[row]
             found = tuple(Reason(codes[reason_codes[r]], json.loads(params[r]))
                           for r in range(bounds[row], bounds[row + 1]))  # fmt: skip
@@ -347,9 +349,9 @@ class ColumnResult:
 
     def _breakdown(self, key: str, info: dict[str, Any], row: int, i: int, u: int,
                    score: CandidateScore) -> Breakdown:  # fmt: skip
-        a, meta = self.arrays, self.meta
+        a = self.arrays
         at = f"{key}/"
-        indicators = [ind[0] for ind in meta["indicators"]]
+        indicators = self._indicator_ids
         overseen = None
         if a[at + "overseen.has"][row]:
             start, end = a[at + "overseen.offsets"][row : row + 2].tolist()
@@ -372,21 +374,13 @@ class ColumnResult:
         )  # fmt: skip
         ballot = BallotBreakdown(groups, score.excellence_rate, score.bottom_rate,
                                  score.grades_counted)  # fmt: skip
-
-        def items(rows: list[list[str]]) -> tuple[Item, ...]:
-            return tuple(Item(r[0], r[1], Decimal(r[2]), Decimal(r[3])) for r in rows)
-
-        def total(value: str | None) -> Decimal | None:
-            return None if value is None else Decimal(value)
-
         return Breakdown(
             candidate=score,
             k=KRule(overseen, self._unit_list()[u]),
             p=panel, m=ballot,
-            b=_events(a["candidates/bonus"][i].tolist(), items(meta["bonus_items"]),
-                      total(meta["bonus_max"])),
-            d=_events(a["candidates/deduction"][i].tolist(), items(meta["deduction_items"]),
-                      total(meta["deduction_max"])),
+            b=_events(a["candidates/bonus"][i].tolist(), self._bonus_items, self._bonus_max),
+            d=_events(a["candidates/deduction"][i].tolist(), self._deduction_items,
+                      self._deduction_max),
             weights={k: Decimal(v) for k, v in info["weights"].items()},
         )  # fmt: skip
 
@@ -441,6 +435,14 @@ class ColumnResult:
         if "statistics" in self.meta:
             document["statistics"] = self.meta["statistics"]
         return document
+
+
+def _items(rows: list[list[str]]) -> tuple[Item, ...]:
+    return tuple(Item(r[0], r[1], Decimal(r[2]), Decimal(r[3])) for r in rows)
+
+
+def _decimal_or_none(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
 
 
 def read_columns(path: str | Path) -> ColumnResult:
