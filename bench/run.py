@@ -68,7 +68,7 @@ def one_scale(name: str, path: Path) -> dict[str, Any]:
     _, _, _, with_stats, form = SCALES[name]
     scheme = load_scheme()
     figures: dict[str, Any] = {"scale": name, "stages": {}, "form": form}
-    stages = ["load", "validate", "compute", "statistics", "write", "reference"]
+    stages = ["kernels", "load", "validate", "compute", "statistics", "write", "reference"]
     bar = tqdm(stages, desc=name, disable=name == "district", leave=False, file=sys.stderr)
     with tempfile.TemporaryDirectory() as tmp:
 
@@ -83,6 +83,12 @@ def one_scale(name: str, path: Path) -> dict[str, Any]:
             bar.update(1)
             return value
 
+        if with_stats:
+            # numba's import and the compiled loops' first call: once per process (a
+            # worker's first statistics), not counted in the total
+            stage("kernels", lambda: __import__("sanhao.scoring.kernels").scoring.kernels.warm())
+        else:
+            bar.update(1)
         facts = stage("load", lambda: load_arrays(path))
         figures["candidates"] = facts.n_candidates
         figures["ballot_cells"] = len(facts.bcell_cand)
@@ -213,7 +219,10 @@ def table(rows: list[dict[str, Any]]) -> str:
                 if first
                 else " " * 35
             )
-            note = "  (own process)" if label == "generate" else ""
+            note = {
+                "generate": "  (own process)",
+                "kernels": "  (numba, once per process: not in the total)",
+            }.get(label, "")
             note = (
                 f"  ({r['form']}, {r['result_bytes'] / 1e6:.1f} MB)" if label == "write" else note
             )

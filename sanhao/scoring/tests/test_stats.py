@@ -10,8 +10,6 @@ from scipy import stats as sps
 
 from sanhao.scoring.report import to_json
 from sanhao.scoring.stats import (
-    _exact_sums,
-    _trimmed,
     chi2_sf,
     kendall_w,
     krippendorff_alpha_ordinal,
@@ -157,15 +155,3 @@ def test_the_seeded_statistics_stay_the_same_to_the_byte(name, scheme, facts, kw
                      json.loads(facts.read_text(encoding="utf-8")))  # fmt: skip
     expected = (GOLDEN / f"{name}-statistics.json").read_text(encoding="utf-8")
     assert to_json(statistics(result, **kwargs)) == expected
-
-
-@pytest.mark.parametrize("seed", range(20))
-def test_the_trimmed_mean_without_a_sort_is_the_sorted_one_bit_for_bit(seed):
-    rng = np.random.default_rng(seed)
-    judges = int(rng.integers(6, 16))
-    table = rng.integers(0, 26, size=(judges, 9, 4)) + rng.integers(0, 4, size=(judges, 9, 4)) / 4
-    scores = table[rng.integers(0, judges, size=(50, judges))]
-    assert _exact_sums(table) and not _exact_sums(table + 0.1)
-    fast = _trimmed(scores, 5, exact=True)
-    assert fast.tobytes() == _trimmed(scores, 5).tobytes()
-    assert fast.sum(axis=-1).tobytes() == _trimmed(scores, 5).sum(axis=-1).tobytes()
