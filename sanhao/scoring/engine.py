@@ -54,6 +54,11 @@ def _scale(values: list[Decimal]) -> tuple[list[int], int]:
     return [int(v * factor) for v in values], factor
 
 
+def _ratio(share: Decimal) -> tuple[int, int]:
+    ratio = Fraction(share)
+    return ratio.numerator, ratio.denominator
+
+
 def ceil_times(share: Decimal, counts: np.ndarray) -> np.ndarray:
     """⌈share·n⌉ for every n, exactly, in integers."""
     ratio = Fraction(share)
@@ -285,38 +290,22 @@ def panel(spec: CategoryRules, facts: Facts, members: np.ndarray, local: np.ndar
     n = len(members)
     key = spec.category.ordinal
     sheets_of = facts.sheet_category == key
-    in_cat = sheets_of[facts.cell_sheet] if len(facts.cell_sheet) else np.zeros(0, dtype=bool)
-    cells = np.flatnonzero(in_cat)
     n_dims = len(spec.dimensions)
     if spec.panel.mode == "rank":
-        return _panel_rank(facts, cells, local, n)
-    # Totals exactly, in units of 10⁻⁴ (panel scores have at most 4 decimals), column by
-    # column: whole numbers far below 2⁵³, so their float sums are exact.
+        return _panel_rank(facts, _cells_of(facts, sheets_of), local, n)
     unit = 10**PANEL_PLACES
-    every_score = np.asarray(facts.cell_scores, dtype=np.float64)  # float32 arrays: as float64
-    totals = np.zeros(len(cells))
-    column = np.empty(len(cells))
-    for d in range(n_dims):
-        np.take(every_score[:, d], cells, out=column, mode="clip")
-        column *= unit
-        totals += np.round(column, out=column)
-    sheet = facts.cell_sheet[cells]
-    # Void sheets (§2): all totals equal, or too many totals ≥ void_high_total.
-    n_sheets = len(facts.sheet_ids)
-    if len(sheet) > 1 and bool(np.any(sheet[1:] < sheet[:-1])):
-        by_sheet = np.argsort(sheet, kind="stable")
-        in_order, totals_in_order = sheet[by_sheet], totals[by_sheet]
-    else:  # as a panel's cells come: sheet by sheet
-        in_order, totals_in_order = sheet, totals
-    sheet_ids = np.arange(n_sheets)
-    first = np.searchsorted(in_order, sheet_ids, side="left")
-    last = np.searchsorted(in_order, sheet_ids, side="right")
-    t_max = segment_reduce(np.maximum, totals_in_order, first, last, -np.inf)
-    t_min = segment_reduce(np.minimum, totals_in_order, first, last, np.inf)
-    del in_order, totals_in_order
-    per_sheet = last - first
     high_total = int(spec.panel.void_high_total * unit)
-    high = np.bincount(sheet, weights=totals >= high_total, minlength=n_sheets)
+    compiled = _compiled(facts)
+    if compiled:  # the same numbers by two compiled passes over the cells (kernels.py)
+        from sanhao.scoring import kernels
+
+        per_sheet, t_max, t_min, high = kernels.sheet_totals(
+            facts.cell_sheet, facts.cell_scores, n_dims, facts.sheet_category, key, unit,
+            high_total,
+        )  # fmt: skip
+    else:
+        per_sheet, t_max, t_min, high = _sheet_totals(facts, sheets_of, n_dims, high_total)
+    # Void sheets (§2): all totals equal, or too many totals ≥ void_high_total.
     limit = ceil_times(spec.panel.void_high_share, per_sheet)
     flat = (per_sheet >= 2) & (t_max == t_min)
     too_high = high > limit
@@ -327,16 +316,22 @@ def panel(spec: CategoryRules, facts: Facts, members: np.ndarray, local: np.ndar
                                               "limit": str(int(limit[s]))})
         for s in np.flatnonzero(void)
     }  # fmt: skip
-    del totals, column
-    cells = cells[~void[sheet]]
-    who = local[facts.cell_cand[cells]]
-    order = np.argsort(who, kind="stable")
-    who, cells = who[order], cells[order]
-    everyone = np.arange(n)
-    starts = np.searchsorted(who, everyone, side="left")
-    ends = np.searchsorted(who, everyone, side="right")
-    r = ends - starts
-    sums, highs, lows = _segment_sum_max_min(every_score, n_dims, cells, r, starts, ends)
+    if compiled:
+        r, sums, highs, lows, cells, starts, ends = kernels.candidate_scores(
+            facts.cell_sheet, facts.cell_cand, facts.cell_scores, n_dims, sheets_of & ~void,
+            local, n,
+        )  # fmt: skip
+    else:
+        every_score = np.asarray(facts.cell_scores, dtype=np.float64)  # float32: as float64
+        cells = _cells_of(facts, sheets_of & ~void)
+        who = local[facts.cell_cand[cells]]
+        order = np.argsort(who, kind="stable")
+        who, cells = who[order], cells[order]
+        everyone = np.arange(n)
+        starts = np.searchsorted(who, everyone, side="left")
+        ends = np.searchsorted(who, everyone, side="right")
+        r = ends - starts
+        sums, highs, lows = _segment_sum_max_min(every_score, n_dims, cells, r, starts, ends)
     trim = r > spec.panel.trim_above
     with np.errstate(divide="ignore", invalid="ignore"):
         trimmed = (sums - highs - lows) / (r - 2)[:, None]
@@ -352,14 +347,59 @@ def panel(spec: CategoryRules, facts: Facts, members: np.ndarray, local: np.ndar
     return PanelPart(_row_sums(per_dim), r, exact, void_sheets, (cells, starts, ends), per_dim)
 
 
+def _compiled(facts: Facts) -> bool:
+    """Whether the tally and the panel run as compiled loops (COMPILED_CELLS)."""
+    return len(facts.bcell_cand) + len(facts.cell_cand) >= COMPILED_CELLS
+
+
+def _cells_of(facts: Facts, sheets: np.ndarray) -> np.ndarray:
+    """The panel cells of these sheets (a mask over the sheets), in their order."""
+    if len(facts.cell_sheet) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(sheets[facts.cell_sheet])
+
+
+def _sheet_totals(facts: Facts, sheets_of: np.ndarray, n_dims: int, high_total: int
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """Per sheet of the category (sheets_of): its cells, its highest and lowest total and
+    how many totals reach high_total. Totals exactly, in units of 10⁻⁴ (panel scores have
+    at most 4 decimals), column by column: whole numbers far below 2⁵³, so their float sums
+    are exact."""
+    cells = _cells_of(facts, sheets_of)
+    unit = 10**PANEL_PLACES
+    every_score = np.asarray(facts.cell_scores, dtype=np.float64)  # float32 arrays: as float64
+    totals = np.zeros(len(cells))
+    column = np.empty(len(cells))
+    for d in range(n_dims):
+        np.take(every_score[:, d], cells, out=column, mode="clip")
+        column *= unit
+        totals += np.round(column, out=column)
+    sheet = facts.cell_sheet[cells]
+    n_sheets = len(facts.sheet_ids)
+    if len(sheet) > 1 and bool(np.any(sheet[1:] < sheet[:-1])):
+        by_sheet = np.argsort(sheet, kind="stable")
+        in_order, totals_in_order = sheet[by_sheet], totals[by_sheet]
+    else:  # as a panel's cells come: sheet by sheet
+        in_order, totals_in_order = sheet, totals
+    sheet_ids = np.arange(n_sheets)
+    first = np.searchsorted(in_order, sheet_ids, side="left")
+    last = np.searchsorted(in_order, sheet_ids, side="right")
+    t_max = segment_reduce(np.maximum, totals_in_order, first, last, -np.inf)
+    t_min = segment_reduce(np.minimum, totals_in_order, first, last, np.inf)
+    high = np.bincount(sheet, weights=totals >= high_total, minlength=n_sheets)
+    return last - first, t_max, t_min, high
+
+
 def _row_sums(values: np.ndarray) -> np.ndarray:
-    """values.sum(axis=1) for a few columns, added left to right as numpy adds them, but
+    """values.sum(axis=-1) for a few columns, added left to right as numpy adds them, but
     column by column: a reduction over a short axis is many times slower."""
-    if values.shape[1] == 0:
-        return np.zeros(len(values), dtype=values.dtype)
-    total = values[:, 0].copy()
-    for k in range(1, values.shape[1]):
-        total += values[:, k]
+    if values.shape[-1] == 0:
+        return np.zeros(values.shape[:-1], dtype=values.dtype)
+    if values.shape[-1] >= 8:  # numpy adds eight or more in another order (pairwise)
+        return values.sum(axis=-1)
+    total = values[..., 0].copy()
+    for k in range(1, values.shape[-1]):
+        total += values[..., k]
     return total
 
 
@@ -446,6 +486,10 @@ class BallotTally:
 
 TALLY_SLICE = 1 << 17  # ballot cells per slice of the tally: 1 MB per key buffer, in the cache
 SPAN_FACTOR = 8  # a slice whose keys spread wider than this × its length is counted by a sort
+# From this many ballot cells the tally and the panel run as compiled loops (kernels.py):
+# the same numbers, several times faster, after numba's load (about half a second, once per
+# process), which a district's few thousand cells would not pay back.
+COMPILED_CELLS = 1 << 24
 
 
 def _count_into(table: np.ndarray, keys: np.ndarray, low: int, high: int) -> None:
@@ -466,7 +510,7 @@ def tally_ballots(scheme: Scheme, facts: Facts) -> BallotTally:
     specs = [scheme.categories[c] for c in CATEGORIES]
     n_cat, n_groups = len(specs), len(scheme.groups)
     n_grades = max(len(spec.ballot.grades) for spec in specs)
-    n_c, n_b = facts.n_candidates, len(facts.ballot_ids)
+    n_c = facts.n_candidates
     # Sessions (per category: each has its own quorum): void when more came back than were
     # issued, or fewer than the quorum voted.
     returned = facts.session_returned
@@ -476,25 +520,61 @@ def tally_ballots(scheme: Scheme, facts: Facts) -> BallotTally:
         session_ok[spec.category.ordinal] = (returned <= facts.session_issued) & (
             returned * quorum.denominator >= facts.session_invited * quorum.numerator
         )
-    cand, ballot, grade = facts.bcell_cand, facts.bcell_ballot, facts.bcell_grade
-    # Two passes over the cells, each slice by slice (TALLY_SLICE cells): the keys of a slice
-    # are built in two buffers used over again, small enough to stay in the cache, and
-    # counted into the part of the table the slice's ballots (or candidates) reach. No array
-    # as long as the cells is made: at scale a fresh array costs more in page faults than
-    # the arithmetic done in it. Keys are int64, numpy's index type (bincount and take copy
-    # any other type first).
-    n_cells = len(cand)
+    tallied = None
+    if _compiled(facts):  # the same counts in one compiled pass
+        from sanhao.scoring import kernels
+
+        tallied = kernels.tally(
+            facts.bcell_cand, facts.bcell_ballot, facts.bcell_grade, facts.cand_category,
+            facts.ballot_group, facts.ballot_session, session_ok,
+            [_ratio(s.ballot.top_share) for s in sorted(specs, key=lambda s: s.category.ordinal)],
+            (n_c, n_groups, n_grades),
+        )  # fmt: skip
+    if tallied is not None:
+        counts, void_parts = tallied
+    else:
+        # Each ballot's cells and top grades per category, for the top-share rule.
+        per = _ballot_parts(facts, n_cat)
+        tops = per[:, :, 1]
+        on = per[:, :, 0] + tops
+        counted = session_ok.T[facts.ballot_session] & (on > 0)  # (ballots, categories)
+        void = np.zeros_like(counted)
+        for spec in specs:
+            c = spec.category.ordinal
+            void[:, c] = counted[:, c] & (tops[:, c] > ceil_times(spec.ballot.top_share,
+                                                                  on[:, c]))  # fmt: skip
+        del per, tops, on  # the grade counts reuse their memory
+        counts = _grade_counts(facts, counted & ~void, n_cat, n_groups, n_grades)
+        void_parts = void.sum(axis=0)
+    if len(facts.agg_cand):
+        agg_ok = session_ok[facts.cand_category[facts.agg_cand], facts.agg_session]
+        np.add.at(counts, (facts.agg_cand[agg_ok], facts.agg_group[agg_ok].astype(np.int64),
+                           facts.agg_grade[agg_ok].astype(np.int64)), facts.agg_n[agg_ok])  # fmt: skip
+    return BallotTally(counts, session_ok, void_parts)
+
+
+def _slices(n_cells: int) -> tuple[int, list[tuple[int, int]]]:
     step = max(1, min(TALLY_SLICE, n_cells))
+    return step, [(start, min(start + step, n_cells)) for start in range(0, n_cells, step)]
+
+
+def _ballot_parts(facts: Facts, n_cat: int) -> np.ndarray:
+    """(ballots, categories, 2): each ballot's cells per category, [other, top grade].
+
+    Slice by slice (TALLY_SLICE cells): the keys of a slice are built in two buffers used
+    over again, small enough to stay in the cache, and counted into the part of the table
+    the slice's ballots reach. No array as long as the cells is made: at scale a fresh array
+    costs more in page faults than the arithmetic done in it. Keys are int64, numpy's index
+    type (bincount and take copy any other type first). Counts in int32, half the fresh
+    memory of int64: a ballot grades a candidate once, so a count is at most the number of
+    candidates or of ballots, far below 2³¹ for any arrays that fit in memory."""
+    cand, ballot, grade = facts.bcell_cand, facts.bcell_ballot, facts.bcell_grade
+    n_b = len(facts.ballot_ids)
+    step, slices = _slices(len(cand))
     key = np.empty(step, dtype=np.int64)
     extra = np.empty(step, dtype=np.int64)
-    category = facts.cand_category.astype(np.int64)
-    slices = [(start, min(start + step, n_cells)) for start in range(0, n_cells, step)]
-    # Pass 1: each ballot's cells and top grades per category, for the top-share rule.
-    # Counts in int32, half the fresh memory of int64: a ballot grades a candidate once, so a
-    # count is at most the number of candidates or of ballots, far below 2³¹ for any arrays
-    # that fit in memory.
     per_flat = np.zeros(n_b * n_cat * 2, dtype=np.int32)
-    doubled = category * 2
+    doubled = facts.cand_category.astype(np.int64) * 2
     for start, end in slices:
         k, e, b = key[: end - start], extra[: end - start], ballot[start:end]
         np.multiply(b, n_cat * 2, out=k, dtype=np.int64)
@@ -503,22 +583,25 @@ def tally_ballots(scheme: Scheme, facts: Facts) -> BallotTally:
         low, high = int(b.min()) * n_cat * 2, (int(b.max()) + 1) * n_cat * 2
         k -= low
         _count_into(per_flat, k, low, high)
-    per = per_flat.reshape(n_b, n_cat, 2)
-    tops = per[:, :, 1]
-    on = per[:, :, 0] + tops
-    counted = session_ok.T[facts.ballot_session] & (on > 0)  # (ballots, categories)
-    void = np.zeros_like(counted)
-    for spec in specs:
-        c = spec.category.ordinal
-        void[:, c] = counted[:, c] & (tops[:, c] > ceil_times(spec.ballot.top_share, on[:, c]))
-    del per_flat, per, tops, on  # pass 2 reuses their memory
-    # Pass 2: every cell into (candidate, group, slot): a counted cell into grade + 1 (slot 0
-    # holds the abstentions), a cell of a void session or ballot part into the same slot
-    # one row of slots further on, which is then left out.
+    return per_flat.reshape(n_b, n_cat, 2)
+
+
+def _grade_counts(facts: Facts, counts_part: np.ndarray, n_cat: int, n_groups: int,
+                  n_grades: int) -> np.ndarray:  # fmt: skip
+    """(candidates, groups, grades): the grades of the cells whose (ballot, category) part
+    counts. Every cell goes into (candidate, group, slot): a counted cell into grade + 1
+    (slot 0 holds the abstentions), a cell of a void session or ballot part into the same
+    slot one row of slots further on, which is then left out. Slice by slice, as above."""
+    cand, ballot, grade = facts.bcell_cand, facts.bcell_ballot, facts.bcell_grade
+    n_c = facts.n_candidates
+    step, slices = _slices(len(cand))
+    key = np.empty(step, dtype=np.int64)
+    extra = np.empty(step, dtype=np.int64)
+    category = facts.cand_category.astype(np.int64)
     slots = n_grades + 1
     width = n_groups * 2 * slots
     first = facts.ballot_group.astype(np.int32)[:, None] * (2 * slots) + 1
-    row = np.where(counted & ~void, first, first + slots).reshape(-1)  # (ballot, category)
+    row = np.where(counts_part, first, first + slots).reshape(-1)  # (ballot, category)
     every_flat = np.zeros(n_c * width, dtype=np.int32)
     small = np.empty(step, dtype=np.int32)
     for start, end in slices:
@@ -533,13 +616,7 @@ def tally_ballots(scheme: Scheme, facts: Facts) -> BallotTally:
         k -= low
         _count_into(every_flat, k, low, high)
     every = every_flat.reshape(n_c, n_groups, 2, slots)
-    counts = every[:, :, 0, 1:].astype(np.int64)  # contiguous
-    del every
-    if len(facts.agg_cand):
-        agg_ok = session_ok[facts.cand_category[facts.agg_cand], facts.agg_session]
-        np.add.at(counts, (facts.agg_cand[agg_ok], facts.agg_group[agg_ok].astype(np.int64),
-                           facts.agg_grade[agg_ok].astype(np.int64)), facts.agg_n[agg_ok])  # fmt: skip
-    return BallotTally(counts, session_ok, void.sum(axis=0))
+    return every[:, :, 0, 1:].astype(np.int64)  # contiguous
 
 
 def ballots(spec: CategoryRules, facts: Facts, members: np.ndarray, tally: BallotTally
@@ -559,12 +636,17 @@ def ballots(spec: CategoryRules, facts: Facts, members: np.ndarray, tally: Ballo
     }  # fmt: skip
     counts = tally.counts[members, :, : len(ballot.grades)]
     points = np.array(ballot.points, dtype=np.float64)
-    per_group_n = counts.sum(axis=2)
+    # Sums over the grades and the groups column by column, left to right as numpy's
+    # reduction adds them (_row_sums): over so short an axis a reduction is many times slower.
+    per_group_n = _row_sums(counts)
+    points_sum = counts[..., 0] * points[0] if len(points) else np.zeros(counts.shape[:2])
+    for k in range(1, len(points)):
+        points_sum += counts[..., k] * points[k]
     with np.errstate(divide="ignore", invalid="ignore"):
-        group_mean = (counts * points).sum(axis=2) / per_group_n
+        group_mean = points_sum / per_group_n
     present = per_group_n > 0
     weights = np.array([float(w) for w in ballot.group_weights])
-    wsum = (present * weights).sum(axis=1)
+    wsum = _row_sums(present * weights)
     with np.errstate(divide="ignore", invalid="ignore"):
         m = np.where(present, group_mean, 0.0) @ weights / wsum
     m = np.where(wsum > 0, m, 0.0)

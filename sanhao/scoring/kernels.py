@@ -1,9 +1,10 @@
-"""Compiled loops of the statistics (numba), each giving numpy's numbers bit for bit.
+"""Compiled loops (numba), each giving numpy's numbers bit for bit.
 
-Imported by `stats` when the statistics are computed, not before: numba's import and the
-first call of each loop in a process (loading the machine code from numba's cache, or
-compiling it when there is none) cost about half a second, once per process.
+Imported when first needed, not before: numba's import and the first call of each loop in a
+process (loading the machine code from numba's cache, or compiling it when there is none)
+cost about half a second, once per process.
 
+The statistics (always):
 - `grade_points`: the bootstrap's redrawn grade counts of every (candidate, group), the same
   draws as `Generator.multinomial` from the same generator, which it leaves in the same state.
   numpy draws each multinomial as a chain of binomials, each by inversion while n·min(p, 1 − p)
@@ -15,6 +16,12 @@ compiling it when there is none) cost about half a second, once per process.
 - `trimmed_means`: the panel's resampled sheets reduced to per-dimension (trimmed) means
   without the array of every resampled score (84 MB at district scale), for scores whose sums
   are exact in any order (`stats._exact_sums`).
+
+The engine's aggregation, from engine.COMPILED_CELLS cells (a nation, not a district):
+- `tally`: the ballot tally in one pass over cells that come ballot by ballot (counts are
+  whole numbers: the same in any order);
+- `sheet_totals` and `candidate_scores`: the panel's void-sheet test and each candidate's
+  sums, highs and lows, added cell by cell in the cells' order, as numpy adds them.
 """
 
 from __future__ import annotations
@@ -196,9 +203,186 @@ def trimmed_means(table: np.ndarray, draws: np.ndarray, trim: bool) -> np.ndarra
     return _trimmed_means(table, np.ascontiguousarray(draws, dtype=np.int64), trim)
 
 
+@_compiled
+def _tally(cand: np.ndarray, ballot: np.ndarray, grade: np.ndarray, category: np.ndarray,
+           group: np.ndarray, session: np.ndarray, session_ok: np.ndarray,
+           top_num: np.ndarray, top_den: np.ndarray, counts: np.ndarray,
+           void_parts: np.ndarray) -> int:  # fmt: skip
+    """The ballot tally (engine.tally_ballots) in one pass over cells that come ballot by
+    ballot: per ballot, its cells and top grades per category, whether each part counts
+    (its session valid for the category, and no more top grades than ⌈top_share · cells⌉),
+    then its counted grades into counts[candidate, group, grade]; void parts per category
+    into void_parts. Returns −1, or −2 when a ballot's cells are not together (nothing is
+    then to be trusted), or the first cell with an index out of range."""
+    n, n_cat = cand.shape[0], session_ok.shape[0]
+    n_c, n_b, n_s = category.shape[0], group.shape[0], session_ok.shape[1]
+    n_groups, n_grades = counts.shape[1], counts.shape[2]
+    on = np.zeros(n_cat, np.int64)
+    tops = np.zeros(n_cat, np.int64)
+    keep = np.zeros(n_cat, np.bool_)
+    i = 0
+    while i < n:
+        b = ballot[i]
+        if b < 0 or b >= n_b:
+            return i
+        on[:] = 0
+        tops[:] = 0
+        j = i
+        while j < n and ballot[j] == b:
+            c = cand[j]
+            if c < 0 or c >= n_c:
+                return j
+            k = category[c]
+            if k < 0 or k >= n_cat:
+                return j
+            on[k] += 1
+            tops[k] += grade[j] == 0
+            j += 1
+        if j < n and ballot[j] < b:
+            return -2
+        s, v = session[b], group[b]
+        if s < 0 or s >= n_s or v < 0 or v >= n_groups:
+            return i
+        for k in range(n_cat):
+            counted = session_ok[k, s] and on[k] > 0
+            void = counted and tops[k] > (top_num[k] * on[k] + top_den[k] - 1) // top_den[k]
+            if void:
+                void_parts[k] += 1
+            keep[k] = counted and not void
+        for t in range(i, j):
+            g = grade[t]
+            if g >= n_grades:
+                return t
+            c = cand[t]
+            if g >= 0 and keep[category[c]]:
+                counts[c, v, g] += 1
+        i = j
+    return -1
+
+
+def tally(cand: np.ndarray, ballot: np.ndarray, grade: np.ndarray, category: np.ndarray,
+          group: np.ndarray, session: np.ndarray, session_ok: np.ndarray,
+          top_shares: list[tuple[int, int]], shape: tuple[int, int, int]
+          ) -> tuple[np.ndarray, np.ndarray] | None:  # fmt: skip
+    """(grade counts (candidates, groups, grades), void ballot parts per category), or None
+    when the cells do not come ballot by ballot (the caller counts them otherwise).
+    `top_shares`: each category's top share as (numerator, denominator)."""
+    counts = np.zeros(shape, dtype=np.int64)
+    void_parts = np.zeros(session_ok.shape[0], dtype=np.int64)
+    top_num = np.array([num for num, _ in top_shares], dtype=np.int64)
+    top_den = np.array([den for _, den in top_shares], dtype=np.int64)
+    c = np.ascontiguousarray
+    status = _tally(cand, ballot, grade, c(category), c(group), c(session), c(session_ok),
+                    top_num, top_den, counts, void_parts)  # fmt: skip
+    if status == -2:
+        return None
+    if status >= 0:
+        raise IndexError(f"ballot cell {status}: an index out of range")
+    return counts, void_parts
+
+
+@_compiled
+def _sheet_totals(cell_sheet: np.ndarray, scores: np.ndarray, n_dims: int,
+                  sheet_category: np.ndarray, key: int, unit: float, high_total: float,
+                  count: np.ndarray, t_max: np.ndarray, t_min: np.ndarray,
+                  high: np.ndarray) -> int:  # fmt: skip
+    """Per sheet of category `key`, over its cells: how many, the highest and the lowest
+    total (Σ over the first n_dims scores of round(score · unit), as engine.panel adds
+    them) and how many totals reach high_total. Returns the first cell whose sheet is out of
+    range, or −1."""
+    n_sheets = sheet_category.shape[0]
+    for i in range(cell_sheet.shape[0]):
+        s = cell_sheet[i]
+        if s < 0 or s >= n_sheets:
+            return i
+        if sheet_category[s] != key:
+            continue
+        total = 0.0
+        for d in range(n_dims):
+            total += np.rint(np.float64(scores[i, d]) * unit)
+        count[s] += 1
+        t_max[s] = max(t_max[s], total)
+        t_min[s] = min(t_min[s], total)
+        if total >= high_total:
+            high[s] += 1
+    return -1
+
+
+@_compiled
+def _candidate_scores(cell_sheet: np.ndarray, cell_cand: np.ndarray, scores: np.ndarray,
+                      n_dims: int, keep: np.ndarray, local: np.ndarray, n: int
+                      ) -> tuple[np.ndarray, ...]:  # fmt: skip
+    """Over the cells of the sheets kept (keep[sheet]): per candidate (local index) the sum,
+    highest and lowest of each of the first n_dims scores, added in the cells' order, and
+    the cells sorted by candidate (stably), with each candidate's start and end. A cell of
+    no candidate of the category (local −1) is left out, as engine.panel leaves it."""
+    r = np.zeros(n, np.int64)
+    sums = np.zeros((n, n_dims))
+    highs = np.zeros((n, n_dims))
+    lows = np.zeros((n, n_dims))
+    for i in range(cell_sheet.shape[0]):
+        if not keep[cell_sheet[i]]:
+            continue
+        c = local[cell_cand[i]]
+        if c < 0:
+            continue
+        if r[c] == 0:
+            for d in range(n_dims):
+                v = np.float64(scores[i, d])
+                sums[c, d] = v
+                highs[c, d] = v
+                lows[c, d] = v
+        else:
+            for d in range(n_dims):
+                v = np.float64(scores[i, d])
+                sums[c, d] += v
+                highs[c, d] = max(highs[c, d], v)
+                lows[c, d] = min(lows[c, d], v)
+        r[c] += 1
+    starts = np.zeros(n, np.int64)
+    for c in range(1, n):
+        starts[c] = starts[c - 1] + r[c - 1]
+    ends = starts + r
+    cells = np.empty(ends[n - 1] if n else 0, np.int64)
+    at = starts.copy()
+    for i in range(cell_sheet.shape[0]):
+        if keep[cell_sheet[i]]:
+            c = local[cell_cand[i]]
+            if c >= 0:
+                cells[at[c]] = i
+                at[c] += 1
+    return r, sums, highs, lows, cells, starts, ends
+
+
+def sheet_totals(cell_sheet: np.ndarray, scores: np.ndarray, n_dims: int,
+                 sheet_category: np.ndarray, key: int, unit: int, high_total: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """Per sheet of category `key`: its cells, highest and lowest total, totals ≥ high_total
+    (totals in units of 1/unit, as engine.panel rounds them); one pass over the cells."""
+    n_sheets = len(sheet_category)
+    count = np.zeros(n_sheets, np.int64)
+    high = np.zeros(n_sheets, np.int64)
+    t_max = np.full(n_sheets, -np.inf)
+    t_min = np.full(n_sheets, np.inf)
+    bad = _sheet_totals(cell_sheet, scores, n_dims, np.ascontiguousarray(sheet_category), key,
+                        float(unit), float(high_total), count, t_max, t_min, high)  # fmt: skip
+    if bad >= 0:
+        raise IndexError(f"panel cell {bad}: its sheet is out of range")
+    return count, t_max, t_min, high
+
+
+def candidate_scores(cell_sheet: np.ndarray, cell_cand: np.ndarray, scores: np.ndarray,
+                     n_dims: int, keep: np.ndarray, local: np.ndarray, n: int
+                     ) -> tuple[np.ndarray, ...]:  # fmt: skip
+    """(R, sums, highs, lows, cells sorted by candidate, starts, ends) of the cells of the
+    sheets kept, per candidate of the category (`local`: a candidate's index in it, or −1)."""
+    keep, local = np.ascontiguousarray(keep), np.ascontiguousarray(local)
+    return tuple(_candidate_scores(cell_sheet, cell_cand, scores, n_dims, keep, local, n))
+
+
 def warm() -> None:
-    """Load every loop here (compile it, without numba's cache), as a process does at its
-    first statistics: about half a second, once; the benchmark times it apart."""
+    """Load the statistics' loops (compile them, without numba's cache), as a process does
+    at its first statistics: about half a second, once; the benchmark times it apart."""
     grade_points(np.random.default_rng(0), np.array([2]), np.array([[0.5, 0.25, 0.25]]),
                  np.array([2.0, 1.0, 0.0]), 2)  # fmt: skip
     trimmed_means(np.zeros((3, 1, 1)), np.zeros((1, 3), dtype=np.int64), True)

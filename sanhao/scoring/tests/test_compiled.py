@@ -1,0 +1,153 @@
+"""From COMPILED_CELLS cells the tally and the panel run as compiled loops (kernels.py): the
+result is the same document, to the byte, as numpy's, whatever the facts hold."""
+
+import dataclasses
+import json
+from decimal import Decimal
+
+import numpy as np
+import pytest
+
+from sanhao.scoring import engine, kernels, score
+from sanhao.scoring.arrays import load_arrays, save_arrays
+from sanhao.scoring.codes import CATEGORIES
+from sanhao.scoring.facts import load_facts, parse_facts
+from sanhao.scoring.report import to_document, to_json
+from sanhao.scoring.scheme import load_scheme
+from sanhao.scoring.synthetic import generate
+from sanhao.scoring.tests.helpers import EXAMPLE_SCHEME, GOLDEN, make_scheme
+from sanhao.scoring.tests.test_tally import facts_of, plain_counts
+
+
+def both_ways(scheme, facts, monkeypatch):
+    """The document numpy's way and the compiled way (every size compiled)."""
+    with monkeypatch.context() as m:
+        m.setattr(engine, "COMPILED_CELLS", 1 << 62)
+        numpy_way = to_json(to_document(score(scheme, facts)))
+    with monkeypatch.context() as m:
+        m.setattr(engine, "COMPILED_CELLS", 0)
+        compiled = to_json(to_document(score(scheme, facts)))
+    return numpy_way, compiled
+
+
+def district(scheme, *, seed=3, change=None):
+    units = [(f"u{i}", f"第{i}镇") for i in range(6)]
+    doc = generate(scheme, units, seed=seed, voters_per_unit=20, deputies=(2, 5))
+    doc["sessions"][1]["invited"] = 10_000  # below the quorum: void
+    sheets = doc["panel"]
+    first = sheets[0]["scores"]
+    for c in first:  # every total the same: a void sheet
+        first[c] = [20, 20, 20, 20]
+    if change:
+        change(doc)
+    return parse_facts(json.loads(json.dumps(doc), parse_float=Decimal), scheme)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_the_worked_examples_come_out_the_same(n, monkeypatch):
+    scheme = load_scheme(GOLDEN / "example3-scheme.toml" if n == 3 else EXAMPLE_SCHEME)
+    facts = load_facts(GOLDEN / f"example{n}-facts.json", scheme)
+    numpy_way, compiled = both_ways(scheme, facts, monkeypatch)
+    assert compiled == numpy_way
+
+
+def _missing_and_inexact(doc):
+    rng = np.random.default_rng(5)
+    for sheet in doc["panel"][1:]:
+        scores = sheet["scores"]
+        for c in list(scores):
+            # scores with decimals whose sums depend on the order they are added in
+            scores[c] = [max(0.0, round(float(v) - rng.integers(0, 10) * 0.1 - 0.0003, 4))
+                         for v in scores[c]]  # fmt: skip
+        if rng.random() < 0.3:  # a judge who left a candidate out: R differs
+            scores.pop(next(iter(scores)))
+
+
+def _ranked_leaders(doc):
+    for sheet in doc["panel"]:
+        if sheet["category"] == "leader":
+            scores = sheet.pop("scores")
+            ranked = sorted(scores, key=lambda c: -sum(scores[c]))
+            sheet["ranks"] = {c: place for place, c in enumerate(ranked, start=1)}
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+@pytest.mark.parametrize(
+    ("rules", "change"),
+    [({}, None), ({}, _missing_and_inexact),
+     ({"categories__leader__panel__mode": "rank"}, _ranked_leaders),
+     ({f"categories__{c}__ballot__top_share": "0.2" for c in CATEGORIES}, None)],
+    ids=["plain", "missing-inexact", "rank", "void-parts"],
+)  # fmt: skip
+def test_a_varied_district_comes_out_the_same(seed, rules, change, monkeypatch):
+    scheme = make_scheme(**rules)
+    facts = district(scheme, seed=seed, change=change)
+    numpy_way, compiled = both_ways(scheme, facts, monkeypatch)
+    assert compiled == numpy_way
+    document = json.loads(compiled)
+    assert document["categories"]["team"]["void_sessions"]
+    if not rules:
+        assert any(part["void_sheets"] for part in document["categories"].values())
+
+
+def test_cells_in_any_order_and_scores_as_float32_come_out_the_same(tmp_path, monkeypatch):
+    scheme = make_scheme()
+    facts = district(scheme, change=_missing_and_inexact)
+    rng = np.random.default_rng(9)
+    ballots = rng.permutation(len(facts.bcell_ballot))  # ballots' cells apart: numpy counts
+    sheets = rng.permutation(len(facts.cell_sheet))
+    mixed = dataclasses.replace(
+        facts, bcell_ballot=facts.bcell_ballot[ballots], bcell_cand=facts.bcell_cand[ballots],
+        bcell_grade=facts.bcell_grade[ballots], cell_sheet=facts.cell_sheet[sheets],
+        cell_cand=facts.cell_cand[sheets], cell_scores=facts.cell_scores[sheets],
+    )  # fmt: skip
+    numpy_way, compiled = both_ways(scheme, mixed, monkeypatch)
+    assert compiled == numpy_way
+    save_arrays(district(scheme), tmp_path / "f.npz")  # whole points: exact in float32
+    arrays = load_arrays(tmp_path / "f.npz")
+    narrow = dataclasses.replace(arrays, cell_scores=arrays.cell_scores.astype(np.float32))
+    numpy_way, compiled = both_ways(scheme, narrow, monkeypatch)
+    assert compiled == numpy_way
+
+
+@pytest.mark.parametrize("top_share", ["0.3", "0"])
+def test_the_compiled_tally_counts_what_a_plain_loop_counts(top_share, monkeypatch):
+    scheme = make_scheme(**{f"categories__{c}__ballot__top_share": top_share
+                            for c in CATEGORIES})  # fmt: skip
+    facts = facts_of(scheme, seed=7, voters=12)
+    want, void = plain_counts(scheme, facts)
+    monkeypatch.setattr(engine, "COMPILED_CELLS", 0)
+    tally = engine.tally_ballots(scheme, facts)
+    assert np.array_equal(tally.counts, want)
+    assert tally.void_ballots.tolist() == void
+
+
+def test_the_compiled_tally_declines_cells_that_do_not_come_ballot_by_ballot():
+    scheme = make_scheme()
+    facts = facts_of(scheme, seed=7, voters=4)
+    args = (facts.cand_category, facts.ballot_group, facts.ballot_session,
+            np.ones((3, len(facts.session_ids)), dtype=bool), [(1, 2)] * 3,
+            (facts.n_candidates, len(scheme.groups), 4))  # fmt: skip
+    back = np.arange(len(facts.bcell_ballot))[::-1]
+    assert kernels.tally(facts.bcell_cand[back], facts.bcell_ballot[back],
+                         facts.bcell_grade[back], *args) is None  # fmt: skip
+    wrong = facts.bcell_cand.copy()
+    wrong[5] = facts.n_candidates  # a candidate out of range
+    with pytest.raises(IndexError, match="ballot cell 5"):
+        kernels.tally(wrong, facts.bcell_ballot, facts.bcell_grade, *args)
+
+
+def test_the_compiled_panel_refuses_a_sheet_out_of_range():
+    scheme = make_scheme()
+    facts = district(scheme)
+    sheets = facts.cell_sheet.copy()
+    sheets[3] = len(facts.sheet_ids)
+    with pytest.raises(IndexError, match="panel cell 3"):
+        kernels.sheet_totals(sheets, facts.cell_scores, 4, facts.sheet_category, 0, 10_000, 9)
+
+
+@pytest.mark.parametrize("columns", range(1, 12))
+def test_short_row_sums_add_as_numpy_adds(columns):
+    rng = np.random.default_rng(columns)
+    values = rng.random((200, 3, columns)) * 10.0 ** rng.integers(-8, 8, (200, 3, columns))
+    assert engine._row_sums(values).tobytes() == values.sum(axis=-1).tobytes()
