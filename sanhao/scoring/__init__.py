@@ -1,4 +1,5 @@
-"""The scoring engine: pure Python (and numpy, pydantic), no Django. import-linter enforces it.
+"""The scoring engine: Python with numpy and pydantic (and numba for a few loops), no Django.
+import-linter enforces it.
 
     from sanhao.scoring import score
     result = score("default_scheme.toml", facts_dict)   # raises InvalidInput on bad input

@@ -321,6 +321,11 @@ def panel(spec: CategoryRules, facts: Facts, members: np.ndarray, local: np.ndar
             facts.cell_sheet, facts.cell_cand, facts.cell_scores, n_dims, sheets_of & ~void,
             local, n,
         )  # fmt: skip
+        if n and (r[0] == 0 or bool(np.any(r != r[0]))):
+            # numpy's reduceat adds a candidate's first score to the sum of the others (a
+            # pairwise sum), not left to right as the loop and the slabs do: its numbers
+            every_score = np.asarray(facts.cell_scores, dtype=np.float64)
+            sums, highs, lows = _segment_sum_max_min(every_score, n_dims, cells, r, starts, ends)
     else:
         every_score = np.asarray(facts.cell_scores, dtype=np.float64)  # float32: as float64
         cells = _cells_of(facts, sheets_of & ~void)

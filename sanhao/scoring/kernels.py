@@ -35,6 +35,7 @@ from numba import njit
 
 INVERSION_LIMIT = 30.0  # numpy draws a binomial by inversion while n·min(p, 1 − p) ≤ this
 TABLE = 86  # entries of one inversion table: its bound ≤ 30 + 10·√31 < 86
+MAX_TRIALS = 1000  # a (candidate, group) of more voters is drawn by numpy
 
 
 def _compiled(fn: Callable[..., Any]) -> Any:
@@ -49,9 +50,11 @@ def _compiled(fn: Callable[..., Any]) -> Any:
 @_compiled
 def _inversion_table(trials: int, p: float, table: np.ndarray) -> int:
     """numpy's inversion constants for Binomial(trials, p), p ≤ ½: the probabilities of
-    0, 1, … bound successes in `table`, computed as numpy computes them; returns the bound."""
+    0, 1, … bound successes in `table`, computed as numpy computes them (the numpy pinned in
+    pyproject.toml; tests/test_kernels.py holds it to that numpy's draws, uniform by chosen
+    uniform); returns the bound."""
     q = 1.0 - p
-    px = math.exp(trials * math.log(q))
+    px = math.exp(trials * math.log1p(-p))  # numpy 2.x: log1p(−p), not log(q)
     mean = trials * p
     limit = mean + 10.0 * math.sqrt(mean * q + 1)
     bound = trials if trials < limit else int(limit)
@@ -131,8 +134,11 @@ def _chain(shares: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _inversion_only(trials: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
+    """Rows whose every binomial numpy draws by inversion, of at most MAX_TRIALS trials (the
+    tables of a row take (grades − 1) · (trials + 1) · TABLE numbers)."""
     small = np.minimum(probabilities, 1.0 - probabilities)
-    return (small * trials[:, None] <= INVERSION_LIMIT).all(axis=1)
+    inversion = (small * trials[:, None] <= INVERSION_LIMIT).all(axis=1)
+    return inversion & (trials <= MAX_TRIALS)
 
 
 def grade_points(rng: np.random.Generator, totals: np.ndarray, shares: np.ndarray,
@@ -200,6 +206,8 @@ def trimmed_means(table: np.ndarray, draws: np.ndarray, trim: bool) -> np.ndarra
     the lowest if `trim`. The same numbers as `stats._trimmed(table[draws], …)` when every
     sum of these scores is exact."""
     table = np.ascontiguousarray(table, dtype=np.float64)
+    if draws.size and (int(draws.min()) < 0 or int(draws.max()) >= len(table)):
+        raise IndexError("a resampled sheet is out of range")
     return _trimmed_means(table, np.ascontiguousarray(draws, dtype=np.int64), trim)
 
 
@@ -377,6 +385,12 @@ def candidate_scores(cell_sheet: np.ndarray, cell_cand: np.ndarray, scores: np.n
     """(R, sums, highs, lows, cells sorted by candidate, starts, ends) of the cells of the
     sheets kept, per candidate of the category (`local`: a candidate's index in it, or −1)."""
     keep, local = np.ascontiguousarray(keep), np.ascontiguousarray(local)
+    for name, index, size in (("sheet", cell_sheet, len(keep)), ("candidate", cell_cand,
+                                                                   len(local))):  # fmt: skip
+        if len(index) and (int(index.min()) < 0 or int(index.max()) >= size):
+            raise IndexError(f"a panel cell's {name} is out of range")
+    if len(local) and int(local.max()) >= n:
+        raise IndexError("a candidate's index in the category is out of range")
     return tuple(_candidate_scores(cell_sheet, cell_cand, scores, n_dims, keep, local, n))
 
 

@@ -151,3 +151,45 @@ def test_short_row_sums_add_as_numpy_adds(columns):
     rng = np.random.default_rng(columns)
     values = rng.random((200, 3, columns)) * 10.0 ** rng.integers(-8, 8, (200, 3, columns))
     assert engine._row_sums(values).tobytes() == values.sum(axis=-1).tobytes()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_panel_gives_numpys_floats_when_judges_leave_candidates_out(seed, monkeypatch):
+    """Candidates scored by different numbers of sheets take numpy's reduceat, which adds a
+    candidate's first score to the sum of the rest, not left to right: the compiled panel
+    must give its floats, not just numbers that print the same."""
+    scheme = make_scheme()
+    units = [(f"u{i}", f"第{i}镇") for i in range(6)]
+    doc = generate(scheme, units, seed=seed, voters_per_unit=10, judges=10, deputies=(2, 5))
+    rng = np.random.default_rng(seed)
+    for sheet in doc["panel"]:
+        for c in sheet["scores"]:
+            sheet["scores"][c] = [round(float(rng.uniform(15, 24.9)), 4) for _ in range(4)]
+        if rng.random() < 0.4:
+            sheet["scores"].pop(next(iter(sheet["scores"])))
+    facts = parse_facts(json.loads(json.dumps(doc), parse_float=Decimal), scheme)
+    parts = []
+    for cells in (1 << 62, 0):
+        monkeypatch.setattr(engine, "COMPILED_CELLS", cells)
+        spec = scheme.categories["team"]
+        members = np.flatnonzero(facts.cand_category == spec.category.ordinal)
+        local = np.full(facts.n_candidates, -1, dtype=np.int64)
+        local[members] = np.arange(len(members))
+        parts.append(engine.panel(spec, facts, members, local))
+    numpy_way, compiled = parts
+    assert len(set(numpy_way.sheets.tolist())) > 1  # R differs
+    assert compiled.dimensions.tobytes() == numpy_way.dimensions.tobytes()
+    assert compiled.p.tobytes() == numpy_way.p.tobytes()
+    assert all(np.array_equal(a, b) for a, b in zip(compiled.cells, numpy_way.cells, strict=True))
+
+
+def test_the_compiled_panel_refuses_a_candidate_out_of_range():
+    scheme = make_scheme()
+    facts = district(scheme)
+    cands = facts.cell_cand.copy()
+    cands[2] = facts.n_candidates
+    keep = np.ones(len(facts.sheet_ids), dtype=bool)
+    local = np.arange(facts.n_candidates)
+    with pytest.raises(IndexError, match="candidate is out of range"):
+        kernels.candidate_scores(facts.cell_sheet, cands, facts.cell_scores, 4, keep, local,
+                                 facts.n_candidates)  # fmt: skip

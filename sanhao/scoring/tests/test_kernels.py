@@ -1,5 +1,7 @@
 """The compiled loops give numpy's numbers and leave the generator where numpy leaves it."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -10,6 +12,26 @@ from sanhao.scoring.synthetic import generate
 from sanhao.scoring.tests.helpers import make_scheme, run
 
 POINTS = np.array([100.0, 80.0, 60.0, 0.0])
+
+# numpy's PCG64: the 128-bit state steps by state · MULTIPLIER + increment, then gives
+# rotr64(high ^ low, high >> 58); a uniform is the output's top 53 bits over 2⁵³.
+MULTIPLIER = 0x2360ED051FC65DA44385DF649FCCF645
+MASK64, MASK128 = (1 << 64) - 1, (1 << 128) - 1
+
+
+def next_uniform(u, high=0x0123456789ABCDEF, increment=12345):
+    """A generator whose next uniform is u (a multiple of 2⁻⁵³): the state before the one
+    whose output gives it. A uniform chosen so lies where random seeds almost never fall."""
+    out = int(u * 2**53) << 11
+    rotation = high >> 58
+    low = (((out << rotation) | (out >> (64 - rotation))) & MASK64 if rotation else out) ^ high
+    state = (high << 64) | low
+    before = ((state - increment) * pow(MULTIPLIER, -1, 1 << 128)) & MASK128
+    bits = np.random.PCG64()
+    bits.state = {"bit_generator": "PCG64", "state": {"state": before, "inc": increment},
+                  "has_uint32": 0, "uinteger": 0}  # fmt: skip
+    rng = np.random.Generator(bits)
+    return rng
 
 
 def _numpy(seed, totals, shares, points, replicates):
@@ -113,3 +135,38 @@ def test_without_a_place_for_its_cache_a_loop_is_compiled_in_the_process(monkeyp
     monkeypatch.setattr(kernels, "njit", njit)
     assert kernels._compiled(len)("abc") == 3
     assert [c.get("cache") for c in calls] == [True, None]
+
+
+def test_a_chosen_uniform_is_the_uniform_drawn():
+    assert next_uniform(0.25).random() == 0.25
+    assert next_uniform(1 - 2**-53).random() == 1 - 2**-53
+
+
+@pytest.mark.parametrize(("n", "share"), [(200, 1 / 200), (7, 1 / 7), (30, 0.5), (100, 0.03)])
+def test_uniforms_at_the_edges_of_numpys_probabilities_draw_what_numpy_draws(n, share):
+    """Each uniform just below, at and above numpy's probability of no success (and near 1,
+    where numpy starts again past its bound): the first, most fragile, step of the chain."""
+    p = min(share, 1 - share)
+    zero = math.exp(n * math.log1p(-p))  # what numpy 2.4 computes; log(1 − p) differs
+    totals, shares = np.array([n]), np.array([[share, 1 - share]])
+    points = np.array([1.0, 0.0])
+    base = math.floor(zero * 2**53)
+    for k in (base - 1, base, base + 1, base + 2, 2**53 - 1):
+        u = k / 2**53
+        theirs, ours = next_uniform(u), next_uniform(u)
+        expected = theirs.multinomial(totals[:, None], shares[:, None, :], size=(1, 3)) @ points
+        got = kernels.grade_points(ours, totals, shares, points, 3)
+        assert got.tobytes() == expected.tobytes(), u
+        assert ours.bit_generator.state == theirs.bit_generator.state, u
+
+
+def test_a_group_of_more_than_max_trials_voters_is_drawn_by_numpy():
+    totals, shares = np.array([kernels.MAX_TRIALS + 1, 5]), np.array([[1.0, 0, 0, 0]] * 2)
+    probabilities, _ = kernels._chain(shares)
+    assert kernels._inversion_only(totals, probabilities).tolist() == [False, True]
+    _same_as_numpy(2, totals, shares)
+
+
+def test_a_resampled_sheet_out_of_range_is_refused():
+    with pytest.raises(IndexError, match="out of range"):
+        kernels.trimmed_means(np.zeros((3, 2, 4)), np.array([[0, 1, 3]]), True)
