@@ -385,8 +385,8 @@ def candidate_scores(cell_sheet: np.ndarray, cell_cand: np.ndarray, scores: np.n
     """(R, sums, highs, lows, cells sorted by candidate, starts, ends) of the cells of the
     sheets kept, per candidate of the category (`local`: a candidate's index in it, or −1)."""
     keep, local = np.ascontiguousarray(keep), np.ascontiguousarray(local)
-    for name, index, size in (("sheet", cell_sheet, len(keep)), ("candidate", cell_cand,
-                                                                   len(local))):  # fmt: skip
+    limits = {"sheet": (cell_sheet, len(keep)), "candidate": (cell_cand, len(local))}
+    for name, (index, size) in limits.items():
         if len(index) and (int(index.min()) < 0 or int(index.max()) >= size):
             raise IndexError(f"a panel cell's {name} is out of range")
     if len(local) and int(local.max()) >= n:
