@@ -86,7 +86,12 @@ def one_scale(name: str, path: Path) -> dict[str, Any]:
         if with_stats:
             # numba's import and the compiled loops' first call: once per process (a
             # worker's first statistics), not counted in the total
-            stage("kernels", lambda: __import__("sanhao.scoring.kernels").scoring.kernels.warm())
+            def warm() -> None:
+                from sanhao.scoring import kernels  # numba's import is part of the stage
+
+                kernels.warm()
+
+            stage("kernels", warm)
         else:
             bar.update(1)
         facts = stage("load", lambda: load_arrays(path))

@@ -60,9 +60,9 @@ def _ratio(share: Decimal) -> tuple[int, int]:
 
 
 def ceil_times(share: Decimal, counts: np.ndarray) -> np.ndarray:
-    """⌈share·n⌉ for every n, exactly, in integers."""
-    ratio = Fraction(share)
-    return (ratio.numerator * counts.astype(np.int64) + ratio.denominator - 1) // ratio.denominator
+    """⌈share·n⌉ for every n, exactly, in integers (kernels.tally computes it as this does)."""
+    num, den = _ratio(share)
+    return (num * counts.astype(np.int64) + den - 1) // den
 
 
 def segment_reduce(ufunc: np.ufunc, values: np.ndarray, starts: np.ndarray, ends: np.ndarray,
@@ -295,7 +295,7 @@ def panel(spec: CategoryRules, facts: Facts, members: np.ndarray, local: np.ndar
         return _panel_rank(facts, _cells_of(facts, sheets_of), local, n)
     unit = 10**PANEL_PLACES
     high_total = int(spec.panel.void_high_total * unit)
-    compiled = _compiled(facts)
+    compiled = _runs_compiled(facts)
     if compiled:  # the same numbers by two compiled passes over the cells (kernels.py)
         from sanhao.scoring import kernels
 
@@ -352,7 +352,7 @@ def panel(spec: CategoryRules, facts: Facts, members: np.ndarray, local: np.ndar
     return PanelPart(_row_sums(per_dim), r, exact, void_sheets, (cells, starts, ends), per_dim)
 
 
-def _compiled(facts: Facts) -> bool:
+def _runs_compiled(facts: Facts) -> bool:
     """Whether the tally and the panel run as compiled loops (COMPILED_CELLS)."""
     return len(facts.bcell_cand) + len(facts.cell_cand) >= COMPILED_CELLS
 
@@ -526,7 +526,7 @@ def tally_ballots(scheme: Scheme, facts: Facts) -> BallotTally:
             returned * quorum.denominator >= facts.session_invited * quorum.numerator
         )
     tallied = None
-    if _compiled(facts):  # the same counts in one compiled pass
+    if _runs_compiled(facts):  # the same counts in one compiled pass
         from sanhao.scoring import kernels
 
         tallied = kernels.tally(

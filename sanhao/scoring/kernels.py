@@ -200,14 +200,19 @@ def _trimmed_means(table: np.ndarray, draws: np.ndarray, trim: bool) -> np.ndarr
     return out
 
 
+def _in_range(index: np.ndarray, size: int, what: str, *, low: int = 0) -> None:
+    """IndexError unless every index is in [low, size): numba's loops do not check."""
+    if index.size and (int(index.min()) < low or int(index.max()) >= size):
+        raise IndexError(f"{what} is out of range")
+
+
 def trimmed_means(table: np.ndarray, draws: np.ndarray, trim: bool) -> np.ndarray:
     """Per replicate, candidate and dimension: the mean of the resampled sheets' scores
     (sheets × candidates × dimensions, `draws` replicates × sheets), without the highest and
     the lowest if `trim`. The same numbers as `stats._trimmed(table[draws], …)` when every
     sum of these scores is exact."""
     table = np.ascontiguousarray(table, dtype=np.float64)
-    if draws.size and (int(draws.min()) < 0 or int(draws.max()) >= len(table)):
-        raise IndexError("a resampled sheet is out of range")
+    _in_range(draws, len(table), "a resampled sheet")
     return _trimmed_means(table, np.ascontiguousarray(draws, dtype=np.int64), trim)
 
 
@@ -385,12 +390,9 @@ def candidate_scores(cell_sheet: np.ndarray, cell_cand: np.ndarray, scores: np.n
     """(R, sums, highs, lows, cells sorted by candidate, starts, ends) of the cells of the
     sheets kept, per candidate of the category (`local`: a candidate's index in it, or −1)."""
     keep, local = np.ascontiguousarray(keep), np.ascontiguousarray(local)
-    limits = {"sheet": (cell_sheet, len(keep)), "candidate": (cell_cand, len(local))}
-    for name, (index, size) in limits.items():
-        if len(index) and (int(index.min()) < 0 or int(index.max()) >= size):
-            raise IndexError(f"a panel cell's {name} is out of range")
-    if len(local) and int(local.max()) >= n:
-        raise IndexError("a candidate's index in the category is out of range")
+    _in_range(cell_sheet, len(keep), "a panel cell's sheet")
+    _in_range(cell_cand, len(local), "a panel cell's candidate")
+    _in_range(local, n, "a candidate's index in the category", low=-1)
     return tuple(_candidate_scores(cell_sheet, cell_cand, scores, n_dims, keep, local, n))
 
 
