@@ -19,7 +19,7 @@ The statistics (always):
 
 The engine's aggregation, from engine.COMPILED_CELLS cells (a nation, not a district):
 - `tally`: the ballot tally in one pass over cells that come ballot by ballot (counts are
-  whole numbers: the same in any order);
+  whole numbers: the same in any order; a void ballot part's cells are taken off again);
 - `sheet_totals` and `candidate_scores`: the panel's void-sheet test and each candidate's
   sums, highs and lows, added cell by cell in the cells' order, as numpy adds them.
 """
@@ -222,14 +222,18 @@ def _tally(cand: np.ndarray, ballot: np.ndarray, grade: np.ndarray, category: np
            top_num: np.ndarray, top_den: np.ndarray, counts: np.ndarray,
            void_parts: np.ndarray) -> int:  # fmt: skip
     """The ballot tally (engine.tally_ballots) in one pass over cells that come ballot by
-    ballot: per ballot, its cells and top grades per category, whether each part counts
-    (its session valid for the category, and no more top grades than ⌈top_share · cells⌉),
-    then its counted grades into counts[candidate, group, grade]; void parts per category
-    into void_parts. Returns −1, or −2 when a ballot's cells are not together (nothing is
-    then to be trusted), or the first cell with an index out of range."""
+    ballot: each cell's grade counted into counts[candidate, group, grade] as it comes (an
+    abstention adds 0), with the ballot's cells and top grades per category; at the ballot's
+    end, whether each part counts (its session valid for the category, and no more top
+    grades than ⌈top_share · cells⌉), and the cells of a part that does not taken off again
+    (void parts are few); void parts per category into void_parts. Returns −1, or −2 when a
+    ballot's cells are not together (nothing is then to be trusted), or the first cell with
+    an index out of range."""
     n, n_cat = cand.shape[0], session_ok.shape[0]
     n_c, n_b, n_s = category.shape[0], group.shape[0], session_ok.shape[1]
     n_groups, n_grades = counts.shape[1], counts.shape[2]
+    flat = counts.reshape(-1)  # C-contiguous: (candidate, group, grade) row-major
+    row = n_groups * n_grades
     on = np.zeros(n_cat, np.int64)
     tops = np.zeros(n_cat, np.int64)
     keep = np.zeros(n_cat, np.bool_)
@@ -238,37 +242,54 @@ def _tally(cand: np.ndarray, ballot: np.ndarray, grade: np.ndarray, category: np
         b = ballot[i]
         if b < 0 or b >= n_b:
             return i
+        s, v = session[b], group[b]
+        if s < 0 or s >= n_s or v < 0 or v >= n_groups:
+            return i
         on[:] = 0
         tops[:] = 0
+        base = v * n_grades
+        # a ballot's cells of a category come together as a rule: counted in registers run by
+        # run (an array element added to cell after cell waits for its last store each time)
+        k_run, on_run, tops_run = -1, 0, 0
         j = i
         while j < n and ballot[j] == b:
             c = cand[j]
             if c < 0 or c >= n_c:
                 return j
             k = category[c]
-            if k < 0 or k >= n_cat:
+            if k != k_run:
+                if k < 0 or k >= n_cat:
+                    return j
+                if k_run >= 0:
+                    on[k_run] += on_run
+                    tops[k_run] += tops_run
+                k_run, on_run, tops_run = k, 0, 0
+            g = grade[j]
+            if g >= n_grades:
                 return j
-            on[k] += 1
-            tops[k] += grade[j] == 0
+            on_run += 1
+            tops_run += g == 0
+            flat[c * row + base + max(g, 0)] += g >= 0
             j += 1
+        if k_run >= 0:
+            on[k_run] += on_run
+            tops[k_run] += tops_run
         if j < n and ballot[j] < b:
             return -2
-        s, v = session[b], group[b]
-        if s < 0 or s >= n_s or v < 0 or v >= n_groups:
-            return i
+        every = True
         for k in range(n_cat):
             counted = session_ok[k, s] and on[k] > 0
             void = counted and tops[k] > (top_num[k] * on[k] + top_den[k] - 1) // top_den[k]
             if void:
                 void_parts[k] += 1
             keep[k] = counted and not void
-        for t in range(i, j):
-            g = grade[t]
-            if g >= n_grades:
-                return t
-            c = cand[t]
-            if g >= 0 and keep[category[c]]:
-                counts[c, v, g] += 1
+            every = every and (keep[k] or on[k] == 0)
+        if not every:
+            for t in range(i, j):
+                c = cand[t]
+                if not keep[category[c]]:
+                    g = grade[t]
+                    flat[c * row + base + max(g, 0)] -= g >= 0
         i = j
     return -1
 

@@ -120,6 +120,19 @@ def test_the_compiled_tally_counts_what_a_plain_loop_counts(top_share, monkeypat
     tally = engine.tally_ballots(scheme, facts)
     assert np.array_equal(tally.counts, want)
     assert tally.void_ballots.tolist() == void
+    # a ballot's cells in any order within it: categories interleaved, a void part's cells
+    # taken off wherever they are
+    rng = np.random.default_rng(3)
+    within = np.lexsort((rng.random(len(facts.bcell_ballot)), facts.bcell_ballot))
+    mixed = dataclasses.replace(
+        facts, bcell_ballot=facts.bcell_ballot[within], bcell_cand=facts.bcell_cand[within],
+        bcell_grade=facts.bcell_grade[within],
+    )  # fmt: skip
+    categories = mixed.cand_category[mixed.bcell_cand]
+    assert np.any((categories[1:] != categories[:-1]) & (np.diff(mixed.bcell_ballot) == 0))
+    tally = engine.tally_ballots(scheme, mixed)
+    assert np.array_equal(tally.counts, want)
+    assert tally.void_ballots.tolist() == void
 
 
 def test_the_compiled_tally_declines_cells_that_do_not_come_ballot_by_ballot():
