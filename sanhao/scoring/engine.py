@@ -12,6 +12,7 @@ computed in integers.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -353,8 +354,14 @@ def panel(spec: CategoryRules, facts: Facts, members: np.ndarray, local: np.ndar
 
 
 def _runs_compiled(facts: Facts) -> bool:
-    """Whether the tally and the panel run as compiled loops (COMPILED_CELLS)."""
-    return len(facts.bcell_cand) + len(facts.cell_cand) >= COMPILED_CELLS
+    """Whether the tally and the panel run as compiled loops: from COMPILED_CELLS cells, or
+    from WARM_CELLS once numba has been set up in this process (a worker after its first
+    statistics), its half second then paid."""
+    cells = len(facts.bcell_cand) + len(facts.cell_cand)
+    if cells >= COMPILED_CELLS:
+        return True
+    loops = sys.modules.get("sanhao.scoring.kernels")
+    return cells >= WARM_CELLS and loops is not None and bool(loops.ready())
 
 
 def _cells_of(facts: Facts, sheets: np.ndarray) -> np.ndarray:
@@ -491,10 +498,13 @@ class BallotTally:
 
 TALLY_SLICE = 1 << 17  # ballot cells per slice of the tally: 1 MB per key buffer, in the cache
 SPAN_FACTOR = 8  # a slice whose keys spread wider than this × its length is counted by a sort
-# From this many ballot cells the tally and the panel run as compiled loops (kernels.py):
-# the same numbers, several times faster, after numba's load (about half a second, once per
-# process), which a district's few thousand cells would not pay back.
+# From this many cells (ballot and panel) the tally and the panel run as compiled loops
+# (kernels.py): the same numbers, several times faster, after numba's load (about half a
+# second, once per process), which fewer cells would not pay back. Once numba is loaded,
+# from WARM_CELLS (a province, not a district: the suite's small cases stay numpy's, whatever
+# ran before them).
 COMPILED_CELLS = 1 << 24
+WARM_CELLS = 1 << 16
 
 
 def _count_into(table: np.ndarray, keys: np.ndarray, low: int, high: int) -> None:

@@ -17,7 +17,8 @@ The statistics (always):
   without the array of every resampled score (84 MB at district scale), for scores whose sums
   are exact in any order (`stats._exact_sums`).
 
-The engine's aggregation, from engine.COMPILED_CELLS cells (a nation, not a district):
+The engine's aggregation, from engine.COMPILED_CELLS cells (a nation), or from
+engine.WARM_CELLS once a loop has run in the process (`ready`; a province, not a district):
 - `tally`: the ballot tally in one pass over cells that come ballot by ballot (counts are
   whole numbers: the same in any order; a void ballot part's cells are taken off again);
 - `sheet_totals` and `candidate_scores`: the panel's void-sheet test and each candidate's
@@ -415,6 +416,13 @@ def candidate_scores(cell_sheet: np.ndarray, cell_cand: np.ndarray, scores: np.n
     _in_range(cell_cand, len(local), "a panel cell's candidate")
     _in_range(local, n, "a candidate's index in the category", low=-1)
     return tuple(_candidate_scores(cell_sheet, cell_cand, scores, n_dims, keep, local, n))
+
+
+def ready() -> bool:
+    """Whether numba has been set up in this process (a loop has run): another loop's first
+    call then costs its load from the cache, milliseconds, not numba's half second."""
+    return any(loop.signatures for loop in (_multinomial_points, _trimmed_means, _tally,
+                                            _sheet_totals, _candidate_scores))  # fmt: skip
 
 
 def warm() -> None:

@@ -1,8 +1,10 @@
-"""From COMPILED_CELLS cells the tally and the panel run as compiled loops (kernels.py): the
-result is the same document, to the byte, as numpy's, whatever the facts hold."""
+"""From COMPILED_CELLS cells (from WARM_CELLS once numba is set up) the tally and the panel
+run as compiled loops (kernels.py): the result is the same document, to the byte, as
+numpy's, whatever the facts hold."""
 
 import dataclasses
 import json
+import sys
 from decimal import Decimal
 
 import numpy as np
@@ -23,6 +25,7 @@ def both_ways(scheme, facts, monkeypatch):
     """The document numpy's way and the compiled way (every size compiled)."""
     with monkeypatch.context() as m:
         m.setattr(engine, "COMPILED_CELLS", 1 << 62)
+        m.setattr(engine, "WARM_CELLS", 1 << 62)
         numpy_way = to_json(to_document(score(scheme, facts)))
     with monkeypatch.context() as m:
         m.setattr(engine, "COMPILED_CELLS", 0)
@@ -133,6 +136,24 @@ def test_the_compiled_tally_counts_what_a_plain_loop_counts(top_share, monkeypat
     tally = engine.tally_ballots(scheme, mixed)
     assert np.array_equal(tally.counts, want)
     assert tally.void_ballots.tolist() == void
+
+
+def test_the_loops_run_from_warm_cells_only_once_numba_is_set_up(monkeypatch):
+    facts = facts_of(make_scheme(), seed=7, voters=4)
+    cells = len(facts.bcell_cand) + len(facts.cell_cand)
+    monkeypatch.setattr(engine, "COMPILED_CELLS", cells + 1)
+    monkeypatch.setattr(engine, "WARM_CELLS", cells)
+    kernels.warm()
+    assert kernels.ready() and engine._runs_compiled(facts)
+    monkeypatch.setattr(engine, "WARM_CELLS", cells + 1)
+    assert not engine._runs_compiled(facts)  # too few cells, numba or not
+    monkeypatch.setattr(engine, "WARM_CELLS", cells)
+    monkeypatch.setattr(kernels, "ready", lambda: False)
+    assert not engine._runs_compiled(facts)  # numba not set up: not loaded for so few
+    monkeypatch.delitem(sys.modules, "sanhao.scoring.kernels")
+    assert not engine._runs_compiled(facts)
+    monkeypatch.setattr(engine, "COMPILED_CELLS", cells)
+    assert engine._runs_compiled(facts)  # enough cells to pay for numba's load
 
 
 def test_the_compiled_tally_declines_cells_that_do_not_come_ballot_by_ballot():
