@@ -37,6 +37,7 @@ from numba import njit
 INVERSION_LIMIT = 30.0  # numpy draws a binomial by inversion while n·min(p, 1 − p) ≤ this
 TABLE = 86  # entries of one inversion table: its bound ≤ 30 + 10·√31 < 86
 MAX_TRIALS = 1000  # a (candidate, group) of more voters is drawn by numpy
+BUCKETS = 64  # slices of [0, 1] per inversion table, whose counts are read without inverting
 
 
 def _compiled(fn: Callable[..., Any]) -> Any:
@@ -67,17 +68,40 @@ def _inversion_table(trials: int, p: float, table: np.ndarray) -> int:
 
 
 @_compiled
+def _inverted(u: float, tables: np.ndarray, at: int, bound: int) -> int:
+    """numpy's count of successes for the uniform u by inversion over the table from
+    tables[at] (the probabilities of 0, 1, … successes, subtracted from u in turn), or
+    bound + 1 where numpy would go past its bound and draw again. Non-decreasing in u: each
+    subtraction and each comparison keeps the order of the uniforms (IEEE rounding is
+    monotone)."""
+    x = 0
+    while u > tables[at + x]:
+        x += 1
+        if x > bound:
+            return bound + 1
+        u -= tables[at + x - 1]
+    return x
+
+
+@_compiled
 def _multinomial_points(rng: Any, trials: np.ndarray, probabilities: np.ndarray,
                         points: np.ndarray, replicates: int, out: np.ndarray) -> None:  # fmt: skip
     """For each row i: `replicates` multinomial draws of trials[i] over the grades, with the
     binomials' probabilities along numpy's chain (probabilities[i, j] = share_j / remaining
-    share, as numpy divides), each draw's grade points Σ count_j · points_j into out[i]."""
+    share, as numpy divides), each draw's grade points Σ count_j · points_j into out[i].
+
+    A binomial's count is a non-decreasing function of its uniform (`_inverted`): where it is
+    the same at both ends of one of BUCKETS equal slices of [0, 1], it is that count for any
+    uniform in the slice, read without inverting. The ends are inverted when first reached,
+    once per table; only a uniform in a slice where the count changes is inverted in full.
+    Tables flat, indexed by (binomial, trials left): no array view made per draw."""
     d = points.shape[0]
     for i in range(trials.shape[0]):
         n = trials[i]
         width = min(n + 1, TABLE)
-        bounds = np.full((d - 1, n + 1), -1, np.int64)
-        tables = np.empty((d - 1, n + 1, width))
+        bounds = np.full((d - 1) * (n + 1), -1, np.int64)
+        tables = np.empty((d - 1) * (n + 1) * width)
+        ends = np.empty((d - 1) * (n + 1) * (BUCKETS + 1), np.int64)
         for r in range(replicates):
             left = n
             total = 0.0
@@ -89,19 +113,23 @@ def _multinomial_points(rng: Any, trials: np.ndarray, probabilities: np.ndarray,
                     continue  # numpy draws nothing for it
                 flip = p > 0.5
                 small = 1.0 - p if flip else p
-                if bounds[j, left] < 0:
-                    bounds[j, left] = _inversion_table(left, small, tables[j, left])
-                bound = bounds[j, left]
-                table = tables[j, left]
-                x = 0
-                u = rng.random()
-                while u > table[x]:
-                    x += 1
-                    if x > bound:  # numpy starts again with a new uniform
-                        x = 0
-                        u = rng.random()
-                    else:
-                        u -= table[x - 1]
+                which = j * (n + 1) + left
+                at = which * width
+                edge = which * (BUCKETS + 1)
+                if bounds[which] < 0:
+                    bounds[which] = _inversion_table(left, small, tables[at : at + width])
+                    ends[edge : edge + BUCKETS + 1] = -1
+                bound = bounds[which]
+                while True:  # numpy starts again with a new uniform past its bound
+                    u = rng.random()
+                    b = edge + int(u * BUCKETS)  # exact: BUCKETS a power of two, u < 1
+                    if ends[b] < 0:
+                        ends[b] = _inverted((b - edge) / BUCKETS, tables, at, bound)
+                    if ends[b + 1] < 0:
+                        ends[b + 1] = _inverted((b + 1 - edge) / BUCKETS, tables, at, bound)
+                    x = ends[b] if ends[b] == ends[b + 1] else _inverted(u, tables, at, bound)
+                    if x <= bound:
+                        break
                 if flip:
                     x = left - x
                 total += x * points[j]

@@ -160,6 +160,33 @@ def test_uniforms_at_the_edges_of_numpys_probabilities_draw_what_numpy_draws(n, 
         assert ours.bit_generator.state == theirs.bit_generator.state, u
 
 
+@pytest.mark.parametrize(("n", "share"), [(21, 0.3), (21, 0.7), (60, 0.25), (5, 0.5)])
+def test_uniforms_at_the_slices_ends_and_where_the_count_changes_draw_what_numpy_draws(n, share):
+    """The compiled draw reads a count off the ends of the slice of [0, 1] its uniform falls
+    in (kernels.BUCKETS): every end, a step below and above it, and each uniform next to one
+    where numpy's count changes (the sums of its probabilities), drawn both ways."""
+    totals, shares = np.array([n]), np.array([[share, 1 - share]])
+    points = np.array([1.0, 0.0])
+    p = min(share, 1 - share)
+    probabilities = [math.exp(n * math.log1p(-p))]
+    for x in range(1, n + 1):
+        probabilities.append((n - x + 1) * p * probabilities[-1] / (x * (1 - p)))
+    sums = np.cumsum(probabilities)
+    steps = {
+        b * 2**53 // kernels.BUCKETS + d for b in range(kernels.BUCKETS + 1) for d in (-1, 0, 1)
+    }
+    steps |= {math.floor(c * 2**53) + d for c in sums for d in (-2, -1, 0, 1, 2)}
+    drawn = set()
+    for k in sorted(k for k in steps if 0 <= k < 2**53):
+        theirs, ours = next_uniform(k / 2**53), next_uniform(k / 2**53)
+        expected = theirs.multinomial(totals[:, None], shares[:, None, :], size=(1, 2)) @ points
+        got = kernels.grade_points(ours, totals, shares, points, 2)
+        assert got.tobytes() == expected.tobytes(), k
+        assert ours.bit_generator.state == theirs.bit_generator.state, k
+        drawn.add(float(expected[0, 0]))
+    assert len(drawn) > 3  # the uniforms reached several counts
+
+
 def test_a_group_of_more_than_max_trials_voters_is_drawn_by_numpy():
     totals, shares = np.array([kernels.MAX_TRIALS + 1, 5]), np.array([[1.0, 0, 0, 0]] * 2)
     probabilities, _ = kernels._chain(shares)
