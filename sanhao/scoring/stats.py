@@ -325,25 +325,40 @@ def _duplicate_ballots(result: Result) -> list[dict[str, Any]]:
     if len(facts.bcell_ballot) == 0:
         return []
     order = np.lexsort((facts.bcell_cand, facts.bcell_ballot))
-    ballots = facts.bcell_ballot[order]
-    keys: dict[int, list[tuple[int, int]]] = defaultdict(list)  # ballot → its (candidate, grade)
-    for b, c, g in zip(ballots, facts.bcell_cand[order], facts.bcell_grade[order], strict=True):
-        keys[int(b)].append((int(c), int(g)))
+    ballot = facts.bcell_ballot[order]
+    cand = facts.bcell_cand[order].astype(np.int64)
+    grade = facts.bcell_grade[order].astype(np.int64)
+    # Each ballot's (candidate, grade) cells in candidate order, as one number per cell (one
+    # to one) and the ballot's numbers as bytes: equal bytes, equal cells.
+    low, high = int(grade.min()), int(grade.max())
+    code = cand * (high - low + 1) + (grade - low)
+    starts = np.flatnonzero(np.concatenate(([True], ballot[1:] != ballot[:-1])))
+    bounds = np.append(starts, len(ballot)).tolist()
+    ballots = ballot[starts].tolist()
+    sessions = facts.ballot_session[ballot[starts]].tolist()
+    by_session: dict[int, dict[bytes, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for at, (b, session) in enumerate(zip(ballots, sessions, strict=True)):
+        by_session[int(session)][code[bounds[at] : bounds[at + 1]].tobytes()].append(int(b))
+    # How often each (candidate, grade) was given per session, in the order the cells first
+    # come (ballot by ballot, candidates in order): the order the sums below take them in.
+    cell_session = np.repeat(np.asarray(sessions, dtype=np.int64), np.diff(bounds))
+    per_session = facts.n_candidates * (high - low + 1)
+    unique, first, times = np.unique(cell_session * per_session + code, return_index=True,
+                                     return_counts=True)  # fmt: skip
+    freqs: dict[int, dict[int, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    by_first = np.argsort(first, kind="stable")
+    session_of, rest = np.divmod(unique[by_first], per_session)
+    c_of, g_of = np.divmod(rest, high - low + 1)
+    for session, c, g, k in zip(session_of.tolist(), c_of.tolist(), (g_of + low).tolist(),
+                                times[by_first].tolist(), strict=True):  # fmt: skip
+        freqs[session][c][g] = k
     found = []
-    by_session: dict[int, dict[tuple[tuple[int, int], ...], list[int]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for b, cells in keys.items():
-        by_session[int(facts.ballot_session[b])][tuple(cells)].append(b)
     for session, clusters in by_session.items():
         n = sum(len(v) for v in clusters.values())
         if n < 3:
             continue
         # Chance that two ballots agree, if voters choose independently with these frequencies.
-        freq: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-        for pattern, members in clusters.items():
-            for c, g in pattern:
-                freq[c][g] += len(members)
+        freq = freqs[session]
         p_same = 1.0
         for grades in freq.values():
             total = sum(grades.values())

@@ -2,6 +2,8 @@
 
 import copy
 import json
+import math
+from collections import defaultdict
 
 import krippendorff
 import numpy as np
@@ -10,6 +12,7 @@ from scipy import stats as sps
 
 from sanhao.scoring.report import to_json
 from sanhao.scoring.stats import (
+    _duplicate_ballots,
     chi2_sf,
     kendall_w,
     krippendorff_alpha_ordinal,
@@ -136,6 +139,72 @@ def test_it_flags_identical_ballots_beyond_chance_and_not_random_ones():
     stuffed["sessions"][2]["invited"] = stuffed["sessions"][2]["issued"] = 40
     found = statistics(run(SCHEME, stuffed), replicates=10, dirichlet_draws=10)["duplicate_ballots"]
     assert len(found) == 1 and found[0]["session"] == "M-u2" and found[0]["size"] == 9
+
+
+def _duplicates_cell_by_cell(result):
+    """The duplicate-ballot test as first written, cell by cell in Python: the reference."""
+    facts = result.facts
+    order = np.lexsort((facts.bcell_cand, facts.bcell_ballot))
+    keys = defaultdict(list)
+    for b, c, g in zip(facts.bcell_ballot[order], facts.bcell_cand[order],
+                       facts.bcell_grade[order], strict=True):  # fmt: skip
+        keys[int(b)].append((int(c), int(g)))
+    found = []
+    by_session = defaultdict(lambda: defaultdict(list))
+    for b, cells in keys.items():
+        by_session[int(facts.ballot_session[b])][tuple(cells)].append(b)
+    for session, clusters in by_session.items():
+        n = sum(len(v) for v in clusters.values())
+        if n < 3:
+            continue
+        freq = defaultdict(lambda: defaultdict(int))
+        for pattern, members in clusters.items():
+            for c, g in pattern:
+                freq[c][g] += len(members)
+        p_same = 1.0
+        for grades in freq.values():
+            total = sum(grades.values())
+            p_same *= sum((k / total) ** 2 for k in grades.values())
+        expected = n * (n - 1) / 2 * p_same
+        observed = sum(len(v) * (len(v) - 1) / 2 for v in clusters.values())
+        if observed <= max(5 * expected, expected + 3 * math.sqrt(expected) + 1):
+            continue
+        for members in clusters.values():
+            if len(members) >= 3:
+                found.append({"session": facts.session_ids[session], "size": len(members),
+                              "ballots": [facts.ballot_ids[b] for b in sorted(members)][:50],
+                              "expected_identical_pairs": round(expected, 4),
+                              "observed_identical_pairs": observed})  # fmt: skip
+    return sorted(found, key=lambda x: (-x["size"], x["session"]))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_duplicate_ballots_are_found_as_cell_by_cell(seed):
+    """Ballots copied, cells shuffled, abstentions and grades of every kind: the same
+    clusters, sizes and expected pairs (floats to the bit) as the reference."""
+    rng = np.random.default_rng(seed)
+    doc = _district(voters=int(rng.integers(3, 25)))
+    ballots = doc["ballots"]
+    for _ in range(int(rng.integers(0, 6))):
+        template = ballots[int(rng.integers(len(ballots)))]
+        for k in range(int(rng.integers(2, 7))):
+            ballots.append({**copy.deepcopy(template), "id": f"X{len(ballots)}-{k}"})
+    for session in doc["sessions"]:
+        session["invited"] = session["issued"] = 10_000
+    rng.shuffle(ballots)
+    result = run(SCHEME, doc)
+    facts = result.facts
+    shuffled = np.random.default_rng(seed).permutation(len(facts.bcell_ballot))
+    facts.bcell_ballot, facts.bcell_cand, facts.bcell_grade = (
+        facts.bcell_ballot[shuffled],
+        facts.bcell_cand[shuffled],
+        facts.bcell_grade[shuffled],
+    )
+    expected = _duplicates_cell_by_cell(result)
+    got = _duplicate_ballots(result)
+    assert json.dumps(got) == json.dumps(expected)
+    if seed == 0:
+        assert got  # some seeds plant clusters the test finds
 
 
 @pytest.mark.parametrize(
