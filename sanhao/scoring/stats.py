@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from sanhao.scoring.engine import CategoryResult
+from sanhao.scoring.engine import CategoryResult, _row_sums
 from sanhao.scoring.report import JUDGE_FLAGS
 from sanhao.scoring.results import Result
 
@@ -141,6 +141,13 @@ def _exact_sums(scores: np.ndarray) -> bool:
     )
 
 
+def _flat(order: np.ndarray, width: int) -> np.ndarray:
+    """Row-wise indices (rows × k, into rows of `width`) as indices into the flattened rows:
+    a scatter or gather along the last axis as one flat fancy index, several times faster
+    than put_along_axis."""
+    return (order + (np.arange(len(order), dtype=order.dtype) * width)[:, None]).ravel()
+
+
 def _inside_quota(s: np.ndarray, eligible: np.ndarray, quota: int,
                   order: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
     """For each replicate row of S, which eligible candidates are in the top `quota`.
@@ -153,10 +160,11 @@ def _inside_quota(s: np.ndarray, eligible: np.ndarray, quota: int,
     if order is None or np.isnan(s).any():
         masked = np.where(eligible, s, -np.inf)
         order = np.argsort(-masked, axis=-1, kind="stable")
-        np.put_along_axis(inside, order[..., :quota], True, axis=-1)
+        inside.ravel()[_flat(order[..., :quota], s.shape[-1])] = True
         return inside & eligible
-    in_order = np.take_along_axis(np.broadcast_to(eligible, s.shape), order, axis=-1)
-    np.put_along_axis(inside, order, in_order & (np.cumsum(in_order, axis=-1) <= quota), axis=-1)
+    flat = _flat(order, s.shape[-1])
+    in_order = np.broadcast_to(eligible, s.shape).ravel()[flat].reshape(s.shape)
+    inside.ravel()[flat] = (in_order & (np.cumsum(in_order, axis=-1) <= quota)).ravel()
     return inside
 
 
@@ -176,7 +184,7 @@ def _bootstrap(result: Result, category: CategoryResult, table: np.ndarray,
         else:
             resampled = table[draws]  # replicates × judges × candidates × dims
             means = _trimmed(resampled, spec.panel.trim_above)
-        p = means.sum(axis=-1)
+        p = _row_sums(means)  # means.sum(axis=-1), the same additions column by column
     else:
         p = np.broadcast_to(category.p / 100, (replicates, n))
     counts = category.ballot.counts  # candidates × groups × grades
@@ -211,7 +219,7 @@ def _bootstrap(result: Result, category: CategoryResult, table: np.ndarray,
     s = weights["K"] * k + weights["P"] * p + weights["M"] * m + bonus
     order = np.argsort(-s, axis=1, kind="stable")
     ranks = np.empty_like(order)
-    np.put_along_axis(ranks, order, np.arange(1, n + 1)[None, :].repeat(replicates, axis=0), axis=1)
+    ranks.ravel()[_flat(order, n)] = np.tile(np.arange(1, n + 1), replicates)
     inside = _inside_quota(s, category.eligible[None, :], spec.quota, order).mean(axis=0)
     low = np.percentile(ranks, 2.5, axis=0, method="lower")
     high = np.percentile(ranks, 97.5, axis=0, method="higher")
