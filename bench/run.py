@@ -130,7 +130,8 @@ def one_scale(name: str, path: Path) -> dict[str, Any]:
         # The aggregation as a worker runs it once numba is set up (engine.WARM_CELLS): a
         # province's run above, in a fresh process, stayed numpy's (numba's load would cost
         # more than the loops save); a nation's loaded numba in its compute stage.
-        if not engine._runs_compiled(facts) and figures["ballot_cells"] >= engine.WARM_CELLS:
+        cells = figures["ballot_cells"] + figures["panel_cells"]  # as _runs_compiled counts
+        if not engine._runs_compiled(facts) and cells >= engine.WARM_CELLS:
             bar.total += 1
             stage("kernels", warm)
         figures["compiled"] = engine._runs_compiled(facts)

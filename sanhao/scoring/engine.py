@@ -360,8 +360,9 @@ def _runs_compiled(facts: Facts) -> bool:
     cells = len(facts.bcell_cand) + len(facts.cell_cand)
     if cells >= COMPILED_CELLS:
         return True
-    loops = sys.modules.get("sanhao.scoring.kernels")
-    return cells >= WARM_CELLS and loops is not None and bool(loops.ready())
+    # (a module another thread is importing is in sys.modules before it has its functions)
+    ready = getattr(sys.modules.get("sanhao.scoring.kernels"), "ready", None)
+    return cells >= WARM_CELLS and ready is not None and bool(ready())
 
 
 def _cells_of(facts: Facts, sheets: np.ndarray) -> np.ndarray:

@@ -279,7 +279,8 @@ def _tally(cand: np.ndarray, ballot: np.ndarray, grade: np.ndarray, category: np
         base = v * n_grades
         # a ballot's cells of a category come together as a rule: counted in registers run by
         # run (an array element added to cell after cell waits for its last store each time)
-        k_run, on_run, tops_run = -1, 0, 0
+        # (k_run starts at n_cat, no category's: the first cell's category is checked too)
+        k_run, on_run, tops_run = n_cat, 0, 0
         j = i
         while j < n and ballot[j] == b:
             c = cand[j]
@@ -289,7 +290,7 @@ def _tally(cand: np.ndarray, ballot: np.ndarray, grade: np.ndarray, category: np
             if k != k_run:
                 if k < 0 or k >= n_cat:
                     return j
-                if k_run >= 0:
+                if k_run < n_cat:
                     on[k_run] += on_run
                     tops[k_run] += tops_run
                 k_run, on_run, tops_run = k, 0, 0
@@ -300,7 +301,7 @@ def _tally(cand: np.ndarray, ballot: np.ndarray, grade: np.ndarray, category: np
             tops_run += g == 0
             flat[c * row + base + max(g, 0)] += g >= 0
             j += 1
-        if k_run >= 0:
+        if k_run < n_cat:
             on[k_run] += on_run
             tops[k_run] += tops_run
         if j < n and ballot[j] < b:

@@ -156,7 +156,7 @@ def _inside_quota(s: np.ndarray, eligible: np.ndarray, quota: int,
     candidates in the same order whether or not the others are moved last, so the top
     `quota` eligible of that order are those of the eligible alone (not so for a NaN,
     which sorts after the others moved last: then the others are masked and sorted)."""
-    inside = np.zeros_like(s, dtype=bool)
+    inside = np.zeros(s.shape, dtype=bool)  # C order: written through its flat view
     if order is None or np.isnan(s).any():
         masked = np.where(eligible, s, -np.inf)
         order = np.argsort(-masked, axis=-1, kind="stable")

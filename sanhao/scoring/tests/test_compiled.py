@@ -5,6 +5,7 @@ numpy's, whatever the facts hold."""
 import dataclasses
 import json
 import sys
+import types
 from decimal import Decimal
 
 import numpy as np
@@ -152,6 +153,9 @@ def test_the_loops_run_from_warm_cells_only_once_numba_is_set_up(monkeypatch):
     assert not engine._runs_compiled(facts)  # numba not set up: not loaded for so few
     monkeypatch.delitem(sys.modules, "sanhao.scoring.kernels")
     assert not engine._runs_compiled(facts)
+    # another thread importing kernels: in sys.modules, its functions not yet defined
+    monkeypatch.setitem(sys.modules, "sanhao.scoring.kernels", types.ModuleType("partial"))
+    assert not engine._runs_compiled(facts)
     monkeypatch.setattr(engine, "COMPILED_CELLS", cells)
     assert engine._runs_compiled(facts)  # enough cells to pay for numba's load
 
@@ -169,6 +173,11 @@ def test_the_compiled_tally_declines_cells_that_do_not_come_ballot_by_ballot():
     wrong[5] = facts.n_candidates  # a candidate out of range
     with pytest.raises(IndexError, match="ballot cell 5"):
         kernels.tally(wrong, facts.bcell_ballot, facts.bcell_grade, *args)
+    category = facts.cand_category.copy()
+    category[facts.bcell_cand[0]] = -1  # the first cell's category out of range
+    with pytest.raises(IndexError, match="ballot cell 0"):
+        kernels.tally(facts.bcell_cand, facts.bcell_ballot, facts.bcell_grade, category,
+                      *args[1:])  # fmt: skip
 
 
 def test_the_compiled_panel_refuses_a_sheet_out_of_range():
