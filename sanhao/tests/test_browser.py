@@ -34,6 +34,11 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # numba's loops ready before a page waits on the statistics: on a clean checkout they
+    # compile (seconds, more on a busy machine) as the units' ExecStartPre does in deployment
+    from sanhao.scoring import kernels
+
+    kernels.warm()
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
