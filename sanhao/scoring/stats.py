@@ -342,11 +342,11 @@ def _duplicate_ballots(result: Result) -> list[dict[str, Any]]:
     code = cand * (high - low + 1) + (grade - low)
     starts = np.flatnonzero(np.concatenate(([True], ballot[1:] != ballot[:-1])))
     bounds = np.append(starts, len(ballot)).tolist()
-    ballots = ballot[starts].tolist()
-    sessions = facts.ballot_session[ballot[starts]].tolist()
+    each_ballot = ballot[starts]
+    ballots, sessions = each_ballot.tolist(), facts.ballot_session[each_ballot].tolist()
     by_session: dict[int, dict[bytes, list[int]]] = defaultdict(lambda: defaultdict(list))
     for at, (b, session) in enumerate(zip(ballots, sessions, strict=True)):
-        by_session[int(session)][code[bounds[at] : bounds[at + 1]].tobytes()].append(int(b))
+        by_session[session][code[bounds[at] : bounds[at + 1]].tobytes()].append(b)
     # How often each (candidate, grade) was given per session, in the order the cells first
     # come (ballot by ballot, candidates in order): the order the sums below take them in.
     cell_session = np.repeat(np.asarray(sessions, dtype=np.int64), np.diff(bounds))
